@@ -1,0 +1,356 @@
+#include "weft/check.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "weft/detectors.h"
+#include "weft/symbolize.h"
+
+namespace weft::check {
+
+std::optional<FindingKind> Report::verdict() const {
+  for (const Finding& f : findings) {
+    if (f.kind != FindingKind::data_race) return f.kind;
+  }
+  if (!findings.empty()) return FindingKind::data_race;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string shorten(std::string file) {
+  static const std::string roots[] = {
+#ifdef WEFT_SOURCE_DIR
+      std::string(WEFT_SOURCE_DIR) + "/",
+#endif
+      [] {
+        char buf[4096];
+        return getcwd(buf, sizeof buf) != nullptr ? std::string(buf) + "/" : std::string();
+      }(),
+  };
+  for (const std::string& r : roots) {
+    if (!r.empty() && file.rfind(r, 0) == 0) return file.substr(r.size());
+  }
+  return file;
+}
+
+SourceRef ref_of(const std::source_location& loc, const void* pc, std::string role = {}) {
+  SourceRef s;
+  if (loc.line() > 0) {
+    s.file = shorten(loc.file_name());
+    s.line = loc.line();
+    s.function = loc.function_name();
+  } else if (pc != nullptr) {
+    Symbol sym = symbolize(pc);
+    s.file = sym.file.empty() ? "?" : shorten(sym.file);
+    s.line = sym.line;
+    s.function = sym.function;
+  } else {
+    s.file = "?";
+  }
+  s.role = std::move(role);
+  return s;
+}
+
+std::vector<std::string> flag_names(const Event& e) {
+  std::vector<std::string> out;
+  if (e.is(Event::blocked)) out.emplace_back("blocked");
+  if (e.is(Event::wake)) out.emplace_back("wake");
+  if (e.is(Event::not_ok)) {
+    switch (e.op) {
+      case OpKind::chan_recv:
+        out.emplace_back("closed");
+        break;
+      case OpKind::atomic_cas:
+        out.emplace_back("failed");
+        break;
+      case OpKind::select:
+        out.emplace_back("default");
+        break;
+      default:
+        out.emplace_back("not_ok");
+    }
+  }
+  if (e.is(Event::via_select)) out.emplace_back("select");
+  if (e.is(Event::repeat)) out.emplace_back("already_done");
+  return out;
+}
+
+Trace make_trace(const ExecutionResult& r, std::uint64_t preemptions) {
+  Trace t;
+  t.schedule = r.schedule;
+  t.steps = r.steps;
+  t.preemptions = preemptions;
+  for (std::size_t i = 0; i < r.events.size(); ++i) {
+    const Event& e = r.events[i];
+    TraceEvent te;
+    te.step = e.step;
+    te.g = e.g;
+    te.op = std::string(op_name(e.op));
+    if (e.obj != no_object) te.object = r.object_names[e.obj];
+    te.value = r.event_text[i];
+    if (te.value.empty() && e.is(Event::has_value)) te.value = std::to_string(e.value);
+    te.flags = flag_names(e);
+    if (e.partner != no_goroutine) te.partner = e.partner;
+    te.where = ref_of(e.loc, e.pc);
+    t.events.push_back(std::move(te));
+  }
+  for (const WaitInfo& w : r.blocked) {
+    BlockedGoroutine b;
+    b.g = w.g;
+    b.op = std::string(op_name(w.op));
+    if (w.obj != no_object) b.object = r.object_names[w.obj];
+    b.reason = w.reason;
+    b.holders = w.holders;
+    b.holders.erase(std::remove(b.holders.begin(), b.holders.end(), no_goroutine), b.holders.end());
+    b.where = ref_of(w.loc, nullptr);
+    t.blocked.push_back(std::move(b));
+  }
+  for (const GoroutineInfo& g : r.goroutines) {
+    GoroutineRef ref;
+    ref.id = g.id;
+    if (g.parent != no_goroutine) ref.parent = g.parent;
+    ref.created_at = ref_of(g.created_at, nullptr);
+    t.goroutines.push_back(std::move(ref));
+  }
+  return t;
+}
+
+std::string at(const SourceRef& s) { return s.file + ":" + std::to_string(s.line); }
+
+const TraceEvent* event_at(const Trace& t, std::uint64_t step) {
+  for (const TraceEvent& e : t.events) {
+    if (e.step == step && std::find(e.flags.begin(), e.flags.end(), "wake") == e.flags.end()) return &e;
+  }
+  return nullptr;
+}
+
+std::string value_part(const TraceEvent* e) { return e != nullptr && !e->value.empty() ? " = " + e->value : ""; }
+
+Finding issue_finding(const DetectedIssue& issue, const ExecutionResult& r, const Trace& t) {
+  Finding f;
+  f.kind = issue.kind;
+  f.object = r.object_names.at(issue.obj);
+  f.trace = t;
+  static const char* race_roles[] = {"earlier access", "racing access"};
+  static const char* lost_roles[] = {"read", "overwritten write", "stale write"};
+  std::vector<const TraceEvent*> evs;
+  for (std::size_t i = 0; i < issue.accesses.size(); ++i) {
+    const AccessSite& a = issue.accesses[i];
+    const TraceEvent* e = event_at(t, a.step);
+    evs.push_back(e);
+    SourceRef loc = e != nullptr ? e->where : SourceRef{a.where, 0, "", ""};
+    loc.role = issue.kind == FindingKind::data_race ? race_roles[i] : lost_roles[i];
+    f.locations.push_back(loc);
+    f.key_steps.push_back(a.step);
+    if (std::find(f.goroutines.begin(), f.goroutines.end(), a.g) == f.goroutines.end()) f.goroutines.push_back(a.g);
+  }
+  auto g = [](GoroutineId id) { return "goroutine " + std::to_string(id); };
+  if (issue.kind == FindingKind::lost_update) {
+    const AccessSite& rd = issue.accesses[0];
+    const AccessSite& lost = issue.accesses[1];
+    const AccessSite& wr = issue.accesses[2];
+    f.message = g(wr.g) + " overwrote " + f.object + " with a value computed from a stale read: " +
+                g(lost.g) + "'s update is lost (" + g(rd.g) + " read " + f.object + value_part(evs[0]) +
+                " at " + at(f.locations[0]) + ", " + g(lost.g) + " wrote" + value_part(evs[1]) + " at " +
+                at(f.locations[1]) + ", " + g(wr.g) + " wrote" + value_part(evs[2]) + " at " +
+                at(f.locations[2]) + ")";
+  } else {
+    const AccessSite& a = issue.accesses[0];
+    const AccessSite& b = issue.accesses[1];
+    f.message = g(a.g) + "'s " + std::string(op_name(a.op)) + " of " + f.object + " at " + at(f.locations[0]) +
+                " and " + g(b.g) + "'s " + std::string(op_name(b.op)) + " at " + at(f.locations[1]) +
+                " are not ordered by happens-before";
+  }
+  return f;
+}
+
+Finding end_finding(const ExecutionResult& r, const Trace& t) {
+  Finding f;
+  f.kind = *r.end;
+  f.message = r.message;
+  f.trace = t;
+  if (r.culprit != no_goroutine) f.goroutines.push_back(r.culprit);
+  if (r.end == FindingKind::deadlock || r.end == FindingKind::goroutine_leak) {
+    for (const BlockedGoroutine& b : t.blocked) {
+      SourceRef s = b.where;
+      s.role = "goroutine " + std::to_string(b.g) + " blocked: " + b.reason;
+      f.locations.push_back(s);
+      if (std::find(f.goroutines.begin(), f.goroutines.end(), b.g) == f.goroutines.end()) f.goroutines.push_back(b.g);
+    }
+  } else {
+    f.locations.push_back(ref_of(r.where, nullptr, "here"));
+    f.key_steps.push_back(r.steps);
+  }
+  return f;
+}
+
+std::string end_key(const ExecutionResult& r) {
+  std::string k(finding_name(*r.end));
+  auto loc = [](const std::source_location& l) {
+    return std::string(l.file_name()) + ":" + std::to_string(l.line());
+  };
+  if (r.end == FindingKind::deadlock || r.end == FindingKind::goroutine_leak) {
+    std::vector<std::string> sites;
+    for (const WaitInfo& w : r.blocked) sites.push_back(std::string(op_name(w.op)) + "@" + loc(w.loc));
+    std::sort(sites.begin(), sites.end());
+    for (const auto& s : sites) k += "|" + s;
+  } else {
+    k += "|" + loc(r.where);
+  }
+  return k;
+}
+
+struct Detectors {
+  RaceDetector race;
+  LostUpdateDetector lost;
+  void attach(Execution& x) {
+    x.add_observer(&race);
+    x.add_observer(&lost);
+  }
+};
+
+}  // namespace
+
+ReplayOutcome replay_schedule(const std::function<void()>& body, const Params& params,
+                              const CheckOptions& options, const std::vector<Decision>& schedule) {
+  ReplayOutcome out;
+  ReplayStrategy strategy(schedule);
+  strategy.next();
+  detail::StackPool pool(options.stack_size);
+  ExecutionOptions eo;
+  eo.max_steps = options.max_steps;
+  eo.max_goroutines = options.max_goroutines;
+  eo.record = true;
+  eo.params = &params;
+  Execution x(strategy, pool, eo);
+  Detectors d;
+  d.attach(x);
+  out.result = x.run(body);
+  out.divergence = strategy.error();
+  if (out.divergence.empty() && strategy.used() != schedule.size()) {
+    out.divergence = "diverged: the execution ended after " + std::to_string(strategy.used()) +
+                     " decisions but the schedule has " + std::to_string(schedule.size());
+  }
+  out.trace = make_trace(out.result, strategy.preemptions());
+  // Findings in the order they happened: detector issues by step, then the end.
+  std::vector<std::pair<std::uint64_t, Finding>> ordered;
+  for (const auto* list : {&d.lost.issues(), &d.race.issues()}) {
+    for (const DetectedIssue& i : *list) {
+      ordered.emplace_back(i.accesses.back().step, issue_finding(i, out.result, out.trace));
+    }
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [step, f] : ordered) out.findings.push_back(std::move(f));
+  if (out.result.end) out.findings.push_back(end_finding(out.result, out.trace));
+  return out;
+}
+
+Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
+                 const CheckOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  Report report;
+  report.model = name;
+  report.params = params;
+  report.strategy = options.strategy;
+  report.seed = options.seed;
+  report.options = options;
+
+  std::unique_ptr<Strategy> strategy = make_strategy(options.strategy, options.seed);
+  detail::StackPool pool(options.stack_size);
+  ExecutionOptions eo;
+  eo.max_steps = options.max_steps;
+  eo.max_goroutines = options.max_goroutines;
+  eo.params = &params;
+  std::set<std::string> seen;
+  bool stopped = false;
+  bool exhausted = false;
+
+  while (true) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    if (options.max_executions > 0 && report.stats.executions >= options.max_executions) {
+      report.incomplete_reason = "limit: executions (" + std::to_string(options.max_executions) +
+                                 ") reached before the search was complete (raise with --max-executions)";
+      break;
+    }
+    if (options.time_budget > 0 && elapsed >= options.time_budget) {
+      report.incomplete_reason = "limit: time budget (" + std::to_string(options.time_budget) +
+                                 " s) used up before the search was complete (raise with --time-budget)";
+      break;
+    }
+    if (!strategy->next()) {
+      exhausted = true;
+      break;
+    }
+    Execution x(*strategy, pool, eo);
+    Detectors d;
+    d.attach(x);
+    ExecutionResult r = x.run(body);
+    if (!strategy->error().empty()) throw ModelError(strategy->error());
+    ++report.stats.executions;
+    report.stats.steps += r.steps;
+
+    // Which of this execution's findings are new?
+    std::vector<std::string> fresh;
+    bool stopping = false;
+    for (const auto* list : {&d.lost.issues(), &d.race.issues()}) {
+      for (const DetectedIssue& i : *list) {
+        if (i.kind != FindingKind::data_race) stopping = true;
+        std::string k = i.key();
+        if (!seen.count(k)) fresh.push_back(k);
+      }
+    }
+    if (r.end) {
+      stopping = true;
+      std::string k = end_key(r);
+      if (!seen.count(k)) fresh.push_back(k);
+    }
+    if (!fresh.empty()) {
+      // Replay the execution with recording on to build the findings' traces.
+      ReplayOutcome rep = replay_schedule(body, params, options, r.schedule);
+      if (!rep.divergence.empty()) {
+        throw ModelError("the model is not deterministic: replaying a failing execution " + rep.divergence);
+      }
+      std::vector<std::string> rep_keys;
+      for (Finding& f : rep.findings) {
+        std::string k;
+        if (f.kind == FindingKind::lost_update || f.kind == FindingKind::data_race) {
+          // Rebuild the key the same way the search did.
+          DetectedIssue probe{f.kind, no_object, {}};
+          for (std::size_t i = 0; i < f.key_steps.size(); ++i) {
+            const TraceEvent* e = event_at(rep.trace, f.key_steps[i]);
+            const Event& raw = rep.result.events[static_cast<std::size_t>(e - rep.trace.events.data())];
+            probe.accesses.push_back({raw.step, raw.g, raw.op, site_of(raw)});
+          }
+          k = probe.key();
+        } else {
+          k = end_key(rep.result);
+        }
+        if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || seen.count(k)) continue;
+        seen.insert(k);
+        f.execution = report.stats.executions;
+        report.findings.push_back(std::move(f));
+      }
+    }
+    if (stopping && !options.all) {
+      stopped = true;
+      break;
+    }
+  }
+  report.complete = exhausted && strategy->exhaustive();
+  if (stopped) report.incomplete_reason = "stopped at the first failing execution (use --all to keep exploring)";
+  if (exhausted && !strategy->exhaustive()) report.incomplete_reason = "the strategy does not explore exhaustively";
+  report.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+Report run_check(const Model& model, const Params& params, const CheckOptions& options) {
+  return run_check(model.name, model.body, params, options);
+}
+
+}  // namespace weft::check

@@ -1,0 +1,286 @@
+#include "weft/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "weft/check.h"
+#include "weft/misuse.h"
+#include "weft/model.h"
+#include "weft/report_json.h"
+#include "weft/report_text.h"
+
+namespace weft::cli {
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_finding = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_internal = 3;
+constexpr int exit_incomplete = 4;
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& s : sets) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("--set expects name=value, got '" + s + "'");
+    }
+    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  return out;
+}
+
+const Model& find_model(const std::string& name) {
+  const Model* m = Registry::instance().find(name);
+  if (m == nullptr) throw UsageError("no model named '" + name + "' (weft list shows the models)");
+  return *m;
+}
+
+int cmd_list() {
+  std::string group;
+  std::size_t width = 0;
+  for (const Model& m : Registry::instance().all()) width = std::max(width, m.name.size());
+  for (const Model& m : Registry::instance().all()) {
+    if (m.group != group) {
+      group = m.group;
+      std::cout << (group == Registry::instance().all().front().group ? "" : "\n") << group << " models:\n";
+    }
+    std::cout << "  " << m.name << std::string(width + 2 - m.name.size(), ' ') << std::left << std::setw(16)
+              << ("[" + m.expect.name() + "]") << std::right << m.description;
+    if (!m.params.empty()) {
+      std::cout << " (";
+      for (std::size_t i = 0; i < m.params.size(); ++i) {
+        std::cout << (i ? ", " : "") << m.params[i].name << "=" << m.params[i].default_value;
+      }
+      std::cout << ")";
+    }
+    std::cout << "\n";
+  }
+  return exit_ok;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw UsageError("cannot write " + path);
+  out << text;
+  if (!out.flush()) throw UsageError("cannot write " + path);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct CheckArgs {
+  std::string model;
+  std::vector<std::string> sets;
+  check::CheckOptions opts;
+  std::string json;
+  bool no_json = false;
+  bool verbose = false;
+  bool quiet = false;
+  bool require_complete = false;
+  bool max_exec_given = false;
+};
+
+int cmd_check(const CheckArgs& a) {
+  const Model& m = find_model(a.model);
+  Params params;
+  try {
+    params = resolve_params(m, parse_sets(a.sets));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  check::CheckOptions opts = a.opts;
+  if (opts.strategy != "dfs" && opts.strategy != "random") {
+    throw UsageError("unknown strategy '" + opts.strategy + "' (known: dfs, random)");
+  }
+  if (opts.strategy == "random" && !a.max_exec_given) opts.max_executions = 10000;
+  check::Report r = check::run_check(m, params, opts);
+  check::TextOptions to;
+  to.verbose = a.verbose;
+  if (!a.quiet) check::print_report(std::cout, r, to);
+  std::string path = a.json;
+  if (path.empty() && !a.no_json && !r.findings.empty()) path = "weft-" + m.name + ".json";
+  if (!path.empty()) {
+    write_file(path, check::report_to_json(r));
+    if (!a.quiet) {
+      std::cout << "report written to " << path;
+      if (!r.findings.empty()) std::cout << "; replay the counterexample with: weft replay " << path;
+      std::cout << "\n";
+    }
+  }
+  if (!r.findings.empty()) return exit_finding;
+  if (a.require_complete && !r.complete) return exit_incomplete;
+  return exit_ok;
+}
+
+int cmd_replay(const std::string& file, const std::string& which, bool verbose) {
+  check::Report rep;
+  try {
+    rep = check::report_from_json(read_file(file));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(file + ": " + e.what());
+  }
+  const Model* m = Registry::instance().find(rep.model);
+  if (m == nullptr) {
+    throw UsageError(file + " is a report for model '" + rep.model + "', which this weft does not have");
+  }
+  if (rep.findings.empty()) throw UsageError(file + " holds no finding to replay");
+  std::size_t index = 0;
+  if (!which.empty()) {
+    if (which.find_first_not_of("0123456789") == std::string::npos && which.size() < 9) {
+      index = std::stoul(which);
+      if (index < 1 || index > rep.findings.size()) {
+        throw UsageError("--finding " + which + ": the file has " + std::to_string(rep.findings.size()) + " findings");
+      }
+      --index;
+    } else {
+      auto k = finding_from_name(which);
+      if (!k) throw UsageError("--finding " + which + ": not a finding number or kind");
+      auto it = std::find_if(rep.findings.begin(), rep.findings.end(), [&](const check::Finding& f) { return f.kind == *k; });
+      if (it == rep.findings.end()) throw UsageError("the file has no " + which + " finding");
+      index = static_cast<std::size_t>(it - rep.findings.begin());
+    }
+  }
+  const check::Finding& want = rep.findings[index];
+  std::vector<std::pair<std::string, std::string>> sets;
+  for (const auto& [k, v] : rep.params) sets.emplace_back(k, std::to_string(v));
+  Params params;
+  try {
+    params = resolve_params(*m, sets);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(file + " does not fit model " + m->name + " here: " + e.what());
+  }
+  check::CheckOptions opts = rep.options;
+  check::ReplayOutcome out = check::replay_schedule(m->body, params, opts, want.trace.schedule);
+  // Check every step against the recorded one.
+  const auto& got = out.trace.events;
+  const auto& exp = want.trace.events;
+  auto describe = [](const check::TraceEvent& e) {
+    return "goroutine " + std::to_string(e.g) + " " + check::format_event(e) + " at " + e.where.file + ":" +
+           std::to_string(e.where.line);
+  };
+  for (std::size_t i = 0; i < std::max(got.size(), exp.size()); ++i) {
+    if (i >= got.size()) {
+      throw UsageError("replay diverged at step " + std::to_string(exp[i].step) + ": expected " + describe(exp[i]) +
+                       ", but the execution had ended");
+    }
+    if (i >= exp.size()) {
+      throw UsageError("replay diverged at step " + std::to_string(got[i].step) + ": the recorded trace ended, got " +
+                       describe(got[i]));
+    }
+    const auto& e = exp[i];
+    const auto& g = got[i];
+    if (e.step != g.step || e.g != g.g || e.op != g.op || e.object != g.object) {
+      throw UsageError("replay diverged at step " + std::to_string(e.step) + ": expected " + describe(e) + ", got " +
+                       describe(g));
+    }
+  }
+  if (!out.divergence.empty()) throw UsageError("replay " + out.divergence);
+  std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind) << ", model "
+            << rep.model;
+  for (const auto& [k, v] : params) std::cout << " " << k << "=" << v;
+  std::cout << ")\n\n";
+  check::TextOptions to;
+  to.verbose = true;
+  const check::Finding* same = nullptr;
+  for (const check::Finding& f : out.findings) {
+    if (f.kind == want.kind && (f.key_steps == want.key_steps || want.key_steps.empty())) {
+      same = &f;
+      break;
+    }
+  }
+  check::print_trace(std::cout, out.trace, same, to);
+  if (same == nullptr) {
+    throw UsageError("replay followed the schedule but did not reproduce the " + std::string(finding_name(want.kind)) +
+                     " finding");
+  }
+  std::cout << "\nreproduced:\n";
+  check::TextOptions brief;
+  brief.verbose = verbose;
+  check::Finding shown = *same;
+  shown.trace.events.clear();  // the steps were printed above
+  std::cout << "  " << std::string(finding_name(shown.kind)) << ": " << shown.message << "\n";
+  for (const auto& s : shown.locations) std::cout << "    " << (s.role.empty() ? "at" : s.role) << " " << s.file << ":" << s.line << "\n";
+  return exit_finding;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"weft: a deterministic concurrency simulator and race/deadlock checker for Go-style programs"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("weft ") + check::tool_version);
+
+  auto* list = app.add_subcommand("list", "list the models with their expected verdicts");
+
+  CheckArgs ca;
+  auto* chk = app.add_subcommand("check", "explore a model's interleavings and report findings");
+  chk->add_option("model", ca.model, "model name (see weft list)")->required();
+  chk->add_option("--set", ca.sets, "set a model parameter: --set n=3 (repeatable)");
+  chk->add_option("--strategy", ca.opts.strategy, "dfs (exhaustive) or random")->capture_default_str();
+  chk->add_option("--seed", ca.opts.seed, "seed for the random strategy")->capture_default_str();
+  auto* me = chk->add_option("--max-executions", ca.opts.max_executions,
+                             "stop after this many executions (0: no cap; random defaults to 10000)");
+  chk->add_option("--time-budget", ca.opts.time_budget, "stop after this many seconds (0: no cap)");
+  chk->add_option("--max-steps", ca.opts.max_steps, "steps per execution before a step_limit finding")
+      ->capture_default_str();
+  chk->add_option("--max-goroutines", ca.opts.max_goroutines, "goroutines per execution")->capture_default_str();
+  chk->add_option("--json", ca.json, "write the JSON report here (default with findings: weft-MODEL.json)");
+  chk->add_flag("--no-json", ca.no_json, "do not write a JSON report");
+  chk->add_flag("--all", ca.opts.all, "keep exploring after a failing execution; collect every distinct finding");
+  chk->add_flag("--verbose,-v", ca.verbose, "print every step of each counterexample");
+  chk->add_flag("--quiet,-q", ca.quiet, "print nothing; use the exit code and the JSON");
+  chk->add_flag("--require-complete", ca.require_complete, "exit 4 when the search was incomplete and found nothing");
+
+  std::string replay_file;
+  std::string replay_which;
+  bool replay_verbose = false;
+  auto* rep = app.add_subcommand("replay", "re-run a counterexample step by step");
+  rep->add_option("file", replay_file, "a JSON report written by weft check")->required();
+  rep->add_option("--finding", replay_which, "which finding: its number (1-based) or its kind");
+  rep->add_flag("--verbose,-v", replay_verbose, "print more detail");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_ok : exit_usage;
+  }
+  ca.max_exec_given = me->count() > 0;
+  try {
+    if (list->parsed()) return cmd_list();
+    if (chk->parsed()) return cmd_check(ca);
+    if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose);
+  } catch (const UsageError& e) {
+    std::cerr << "weft: " << e.what() << "\n";
+    return exit_usage;
+  } catch (const check::ModelError& e) {
+    std::cerr << "weft: " << e.what() << "\n";
+    return exit_usage;
+  } catch (const MisuseError& e) {
+    std::cerr << e.what() << "\n";
+    return exit_usage;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "weft: " << e.what() << "\n";
+    return exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "weft: internal error: " << e.what() << "\n";
+    return exit_internal;
+  }
+  return exit_usage;
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,111 @@
+// What a check produces: findings with their counterexample traces, stats,
+// and whether the space was explored completely. This is the data behind
+// the text report, the JSON document and replay.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weft/execution.h"
+#include "weft/op.h"
+
+namespace weft::check {
+
+struct SourceRef {
+  std::string file;
+  std::uint32_t line = 0;
+  std::string function;
+  std::string role;  // "read", "overwritten write", "blocked here", ...
+  friend bool operator==(const SourceRef&, const SourceRef&) = default;
+};
+
+struct TraceEvent {
+  std::uint64_t step = 0;
+  GoroutineId g = no_goroutine;
+  std::string op;
+  std::string object;  // empty when the operation has none
+  std::string value;   // empty when it has none
+  std::vector<std::string> flags;
+  std::optional<GoroutineId> partner;
+  SourceRef where;
+  friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
+};
+
+struct BlockedGoroutine {
+  GoroutineId g = no_goroutine;
+  std::string op;
+  std::string object;
+  std::string reason;
+  std::vector<GoroutineId> holders;
+  SourceRef where;
+  friend bool operator==(const BlockedGoroutine&, const BlockedGoroutine&) = default;
+};
+
+struct GoroutineRef {
+  GoroutineId id = no_goroutine;
+  std::optional<GoroutineId> parent;
+  SourceRef created_at;
+  friend bool operator==(const GoroutineRef&, const GoroutineRef&) = default;
+};
+
+struct Trace {
+  std::vector<Decision> schedule;
+  std::vector<TraceEvent> events;
+  std::vector<BlockedGoroutine> blocked;
+  std::vector<GoroutineRef> goroutines;
+  std::uint64_t preemptions = 0;
+  std::uint64_t steps = 0;
+  friend bool operator==(const Trace&, const Trace&) = default;
+};
+
+struct Finding {
+  FindingKind kind = FindingKind::panic;
+  std::string message;
+  std::vector<SourceRef> locations;
+  std::vector<GoroutineId> goroutines;
+  std::vector<std::uint64_t> key_steps;  // the steps the finding is about
+  std::string object;
+  std::uint64_t execution = 0;            // 1-based index of the execution that showed it
+  Trace trace;
+  friend bool operator==(const Finding&, const Finding&) = default;
+};
+
+struct Stats {
+  std::uint64_t executions = 0;
+  std::uint64_t blocked_executions = 0;
+  std::uint64_t steps = 0;
+  double seconds = 0;
+};
+
+struct CheckOptions {
+  std::string strategy = "dfs";
+  std::uint64_t seed = 1;
+  std::uint64_t max_executions = 0;  // 0: no cap
+  double time_budget = 0;            // seconds; 0: no cap
+  bool all = false;                  // keep going after a failing execution
+  std::uint64_t max_steps = 100000;
+  std::uint32_t max_goroutines = 10000;
+  std::size_t stack_size = 256 * 1024;
+};
+
+struct Report {
+  std::string model;
+  Params params;
+  std::string strategy;
+  std::uint64_t seed = 0;
+  CheckOptions options;
+  Stats stats;
+  bool complete = false;
+  std::string incomplete_reason;  // which cap ended the search, or why it stopped early
+  std::vector<Finding> findings;
+
+  // The kind of the first finding that ends a search (anything but a data
+  // race), else data_race if any race was seen, else nothing.
+  std::optional<FindingKind> verdict() const;
+};
+
+inline constexpr const char* tool_version = "0.1.0";
+
+}  // namespace weft::check

@@ -1,0 +1,350 @@
+#include "weft/execution.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "weft/misuse.h"
+
+namespace weft {
+namespace {
+
+thread_local Execution* tls_execution = nullptr;
+std::atomic<std::uint64_t> next_epoch{0};  // tells executions apart (stale handles)
+
+}  // namespace
+
+namespace detail {
+
+bool ObjectState::enabled(const Goroutine&, OpKind) const { return true; }
+
+void ObjectState::describe_wait(const Goroutine&, OpKind, WaitInfo& out) const {
+  out.reason = "waiting";
+}
+
+Execution& exec_for(const char* what) {
+  Execution* x = Execution::current();
+  if (x == nullptr) {
+    throw MisuseError(std::string("weft: ") + what +
+                      " used outside a running execution (objects must be created inside the model "
+                      "function, not as globals or statics)");
+  }
+  return *x;
+}
+
+void check_owner(const ObjectState* obj, const char* what) {
+  Execution& x = exec_for(what);
+  if (obj == nullptr) return;
+  if (obj->exec != &x || obj->epoch != x.epoch()) {
+    throw MisuseError(std::string("weft: ") + what +
+                      " belongs to another execution: it was created in an earlier run of the "
+                      "model (a global or static object?); create every shared object inside the "
+                      "model function");
+  }
+}
+
+}  // namespace detail
+
+using detail::Goroutine;
+using State = detail::Goroutine::State;
+
+Execution::Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionOptions options)
+    : scheduler_(scheduler), stacks_(stacks), options_(options), epoch_(++next_epoch) {}
+
+Execution::~Execution() = default;
+
+Execution* Execution::current() { return tls_execution; }
+
+GoroutineId Execution::my_id() const { return current_ != nullptr ? current_->id : no_goroutine; }
+
+const Params& Execution::params() const {
+  static const Params empty;
+  return options_.params != nullptr ? *options_.params : empty;
+}
+
+const std::string& Execution::object_name(ObjectId id) const { return result_.object_names.at(id); }
+
+ObjectId Execution::register_object(detail::ObjectState* obj, std::string_view kind, std::string name,
+                                    std::source_location loc, std::int64_t aux) {
+  const auto id = static_cast<ObjectId>(result_.object_names.size());
+  obj->exec = this;
+  obj->epoch = epoch_;
+  obj->id = id;
+  if (name.empty()) {
+    std::string file = loc.file_name();
+    if (auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+    name = std::string(kind) + "@" + file + ":" + std::to_string(loc.line());
+  }
+  result_.object_names.push_back(std::move(name));
+  result_.object_kinds.emplace_back(kind);
+  result_.object_aux.push_back(aux);
+  return id;
+}
+
+void Execution::goroutine_entry(void* arg) {
+  auto* g = static_cast<Goroutine*>(arg);
+  Execution& x = *tls_execution;
+  try {
+    g->fn();
+  } catch (const detail::Unwind&) {
+    // the execution ended early; nothing to report
+  } catch (const Panic& p) {
+    if (!g->kill) x.record_failure(FindingKind::panic, p.what(), g->id, g->loc);
+  } catch (const MisuseError& e) {
+    if (!g->kill) x.record_failure(FindingKind::panic, e.what(), g->id, g->loc);
+  } catch (const std::exception& e) {
+    if (!g->kill) {
+      x.record_failure(FindingKind::panic, std::string("panic: unrecovered exception: ") + e.what(),
+                       g->id, g->loc);
+    }
+  } catch (...) {
+    if (!g->kill) {
+      x.record_failure(FindingKind::panic, "panic: unrecovered exception of unknown type", g->id,
+                       g->loc);
+    }
+  }
+  g->state = State::done;
+}
+
+void Execution::record_failure(FindingKind kind, std::string message, GoroutineId g,
+                               std::source_location where) {
+  if (result_.end) return;  // the first failure ends the execution; keep it
+  result_.end = kind;
+  result_.message = std::move(message);
+  result_.culprit = g;
+  result_.where = where;
+  stop_ = true;
+}
+
+void Execution::stop(FindingKind kind, std::string message, GoroutineId culprit,
+                     std::source_location where) {
+  record_failure(kind, std::move(message), culprit, where);
+}
+
+void Execution::fail(FindingKind kind, std::string message, std::source_location where) {
+  record_failure(kind, std::move(message), my_id(), where);
+  throw detail::Unwind{};
+}
+
+bool Execution::point(OpKind op, detail::ObjectState* obj, std::source_location loc) {
+  Goroutine& g = *current_;
+  if (g.kill) {
+    if (std::uncaught_exceptions() > 0) return false;
+    throw detail::Unwind{};
+  }
+  g.op = op;
+  g.obj = obj;
+  g.loc = loc;
+  g.state = State::pending;
+  g.fiber.suspend();
+  if (g.kill) {
+    if (std::uncaught_exceptions() > 0) return false;
+    throw detail::Unwind{};
+  }
+  return true;
+}
+
+std::uint64_t Execution::begin_park(OpKind op, detail::ObjectState* obj, std::source_location loc) {
+  Goroutine& g = *current_;
+  g.op = op;
+  g.obj = obj;
+  g.loc = loc;
+  g.state = State::parked;
+  g.xfer_ok = false;
+  g.xfer_closed = false;
+  g.xfer_case = -1;
+  return ++g.park_ticket;
+}
+
+void Execution::park() {
+  Goroutine& g = *current_;
+  g.fiber.suspend();
+  if (g.kill) {
+    if (std::uncaught_exceptions() > 0) return;
+    throw detail::Unwind{};
+  }
+}
+
+bool Execution::still_parked(const Goroutine& g, std::uint64_t ticket) {
+  return g.state == State::parked && g.park_ticket == ticket;
+}
+
+void Execution::wake(Goroutine& g) {
+  g.state = State::woken;
+  woken_.push_back(&g);
+}
+
+std::size_t Execution::choose(std::size_t n, ChoiceKind why) {
+  if (n < 2) return 0;
+  std::size_t c = scheduler_.choose(n, why);
+  if (c >= n) {
+    std::fprintf(stderr, "weft: internal error: scheduler chose %zu of %zu\n", c, n);
+    std::abort();
+  }
+  result_.schedule.push_back({Decision::Kind::choice, static_cast<std::uint32_t>(c)});
+  return c;
+}
+
+GoroutineId Execution::spawn(std::function<void()> fn, std::source_location loc) {
+  if (goroutines_.size() >= options_.max_goroutines && !goroutines_.empty()) {
+    fail(FindingKind::panic,
+         "limit: goroutines per execution (" + std::to_string(options_.max_goroutines) +
+             ") reached; the program likely spawns without bound (raise with --max-goroutines)",
+         loc);
+  }
+  auto g = std::make_unique<Goroutine>();
+  g->id = static_cast<GoroutineId>(goroutines_.size());
+  g->parent = current_ != nullptr ? current_->id : no_goroutine;
+  g->created_at = loc;
+  g->fn = std::move(fn);
+  g->state = State::fresh;
+  Goroutine* raw = g.get();
+  goroutines_.push_back(std::move(g));
+  woken_.push_back(raw);  // runs to its first scheduling point after this step
+  return raw->id;
+}
+
+void Execution::emit(const Event& e, std::string text) {
+  Event ev = e;
+  ev.step = steps_;
+  for (Observer* o : observers_) o->on_event(*this, ev);
+  if (options_.record) {
+    result_.events.push_back(ev);
+    result_.event_text.push_back(std::move(text));
+  }
+}
+
+void Execution::resume(Goroutine& g) {
+  Goroutine* saved = current_;
+  current_ = &g;
+  if (g.state == State::fresh) {
+    g.state = State::running;
+    g.fiber.start(stacks_.take(), &Execution::goroutine_entry, &g);
+  } else {
+    g.state = State::running;
+  }
+  g.fiber.resume();
+  current_ = saved;
+}
+
+void Execution::run_woken() {
+  // Woken and newly spawned goroutines run their local code up to their next
+  // scheduling point; that code is invisible to others, so running it now is
+  // equivalent to running it later.
+  for (std::size_t i = 0; i < woken_.size() && !stop_; ++i) resume(*woken_[i]);
+  woken_.clear();
+}
+
+ExecutionResult Execution::run(const std::function<void()>& main) {
+  Execution* saved = tls_execution;
+  tls_execution = this;
+  scheduler_.begin(*this);
+  for (Observer* o : observers_) o->begin(*this);
+
+  spawn([&main] { main(); }, std::source_location::current());
+  run_woken();
+  bool main_done = false;
+  while (!stop_) {
+    main_done = goroutines_[0]->state == State::done;
+    enabled_.clear();
+    for (auto& g : goroutines_) {
+      if (g->state != State::pending) continue;
+      if (g->obj == nullptr || g->obj->enabled(*g, g->op)) {
+        enabled_.push_back({g->id, g->op, g->obj != nullptr ? g->obj->id : no_object, g->loc});
+      }
+    }
+    if (enabled_.empty()) {
+      bool any_left = false;
+      for (auto& g : goroutines_) any_left = any_left || g->state != State::done;
+      if (!main_done) {
+        result_.end = FindingKind::deadlock;
+        result_.message = "all goroutines are asleep - deadlock!";
+        result_.culprit = 0;
+        collect_blocked(result_);
+      } else if (any_left) {
+        result_.end = FindingKind::goroutine_leak;
+        collect_blocked(result_);
+        result_.message = std::to_string(result_.blocked.size()) +
+                          (result_.blocked.size() == 1 ? " goroutine is" : " goroutines are") +
+                          " blocked forever after main returned";
+        result_.culprit = result_.blocked.front().g;
+        result_.where = result_.blocked.front().loc;
+      }
+      break;
+    }
+    if (steps_ >= options_.max_steps) {
+      result_.end = FindingKind::step_limit;
+      result_.message = "limit: steps per execution (" + std::to_string(options_.max_steps) +
+                        ") reached; the program likely loops forever or livelocks (raise with "
+                        "--max-steps)";
+      result_.culprit = enabled_.front().g;
+      result_.where = enabled_.front().loc;
+      break;
+    }
+    std::size_t idx = scheduler_.pick(enabled_);
+    if (idx >= enabled_.size()) {
+      std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx,
+                   enabled_.size());
+      std::abort();
+    }
+    Goroutine& g = *goroutines_[enabled_[idx].g];
+    result_.schedule.push_back({Decision::Kind::pick, g.id});
+    ++steps_;
+    resume(g);
+    run_woken();
+  }
+  result_.steps = steps_;
+  for (auto& g : goroutines_) {
+    result_.goroutines.push_back({g->id, g->parent, g->created_at, g->state == State::done});
+  }
+  unwind_all();
+  objects_.clear();
+  tls_execution = saved;
+  return std::move(result_);
+}
+
+void Execution::unwind_all() {
+  woken_.clear();
+  for (auto& g : goroutines_) {
+    if (g->state == State::fresh) {
+      g->state = State::done;
+      continue;
+    }
+    int attempts = 0;
+    while (g->state != State::done) {
+      g->kill = true;
+      if (++attempts > 1000) {
+        std::fprintf(stderr,
+                     "weft: goroutine %u keeps running after the execution ended; does it catch "
+                     "(...) without rethrowing?\n",
+                     g->id);
+        std::abort();
+      }
+      resume(*g);
+    }
+  }
+  for (auto& g : goroutines_) {
+    if (g->fiber.started()) stacks_.give_back(g->fiber.release_stack());
+  }
+  goroutines_.clear();
+}
+
+void Execution::collect_blocked(ExecutionResult& r) const {
+  for (const auto& g : goroutines_) {
+    if (g->state == State::done) continue;
+    WaitInfo w;
+    w.g = g->id;
+    w.op = g->op;
+    w.obj = g->obj != nullptr ? g->obj->id : no_object;
+    w.loc = g->loc;
+    if (g->obj != nullptr) {
+      g->obj->describe_wait(*g, g->op, w);
+    } else {
+      w.reason = g->op == OpKind::select ? "select with no case that can proceed" : "blocked";
+    }
+    r.blocked.push_back(std::move(w));
+  }
+}
+
+}  // namespace weft

@@ -1,0 +1,115 @@
+#include "weft/fiber.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <boost/context/detail/fcontext.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WEFT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT_ASAN 1
+#endif
+#endif
+
+#ifdef WEFT_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace ctx = boost::context::detail;
+
+namespace weft::detail {
+
+StackPool::StackPool(std::size_t stack_size) : stack_size_(stack_size) {}
+
+StackPool::~StackPool() {
+  for (const Stack& s : free_) munmap(s.base, s.size);
+}
+
+Stack StackPool::take() {
+  if (!free_.empty()) {
+    Stack s = free_.back();
+    free_.pop_back();
+    return s;
+  }
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t usable = (stack_size_ + page - 1) / page * page;
+  Stack s;
+  s.guard = page;
+  s.size = usable + page;
+  s.base = mmap(nullptr, s.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                -1, 0);
+  if (s.base == MAP_FAILED) throw std::bad_alloc();
+  // The lowest page stays inaccessible: a stack overflow faults there instead
+  // of silently corrupting the neighbouring mapping.
+  mprotect(s.base, page, PROT_NONE);
+  return s;
+}
+
+void StackPool::give_back(Stack s) {
+  if (s.base != nullptr) free_.push_back(s);
+}
+
+struct FiberAccess {
+  static void entry(ctx::transfer_t t) {
+    auto* self = static_cast<Fiber*>(t.data);
+    self->caller_ = t.fctx;
+#ifdef WEFT_ASAN
+    __sanitizer_finish_switch_fiber(nullptr, &self->caller_bottom_, &self->caller_size_);
+#endif
+    self->entry_(self->arg_);
+    self->finished_ = true;
+#ifdef WEFT_ASAN
+    // nullptr: this fiber's fake stack can be freed, it never runs again.
+    __sanitizer_start_switch_fiber(nullptr, self->caller_bottom_, self->caller_size_);
+#endif
+    ctx::jump_fcontext(self->caller_, nullptr);
+    std::fputs("weft: internal error: finished fiber resumed\n", stderr);
+    std::abort();
+  }
+};
+
+void Fiber::start(Stack stack, Entry entry, void* arg) {
+  stack_ = stack;
+  entry_ = entry;
+  arg_ = arg;
+  finished_ = false;
+  char* top = static_cast<char*>(stack.base) + stack.size;
+  ctx_ = ctx::make_fcontext(top, stack.size - stack.guard, &FiberAccess::entry);
+}
+
+void Fiber::resume() {
+#ifdef WEFT_ASAN
+  __sanitizer_start_switch_fiber(&fake_stack_, static_cast<char*>(stack_.base) + stack_.guard,
+                                 stack_.size - stack_.guard);
+#endif
+  ctx::transfer_t t = ctx::jump_fcontext(ctx_, this);
+#ifdef WEFT_ASAN
+  __sanitizer_finish_switch_fiber(fake_stack_, nullptr, nullptr);
+#endif
+  ctx_ = finished_ ? nullptr : t.fctx;
+}
+
+void Fiber::suspend() {
+#ifdef WEFT_ASAN
+  __sanitizer_start_switch_fiber(&fake_stack_, caller_bottom_, caller_size_);
+#endif
+  ctx::transfer_t t = ctx::jump_fcontext(caller_, nullptr);
+  caller_ = t.fctx;
+#ifdef WEFT_ASAN
+  __sanitizer_finish_switch_fiber(fake_stack_, &caller_bottom_, &caller_size_);
+#endif
+}
+
+Stack Fiber::release_stack() {
+  Stack s = stack_;
+  stack_ = {};
+  ctx_ = nullptr;
+  return s;
+}
+
+}  // namespace weft::detail

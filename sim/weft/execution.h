@@ -1,0 +1,218 @@
+// One run of a program under a scheduler: goroutines on fibers, the objects
+// they share, and the loop that asks the scheduler who moves next. An
+// execution is disposable: everything it created is destroyed when run()
+// returns; only the result survives.
+//
+//   weft::Execution x(scheduler, pool, options);
+//   x.add_observer(&detector);
+//   weft::ExecutionResult r = x.run([] { /* the program's main */ });
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <source_location>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "weft/fiber.h"
+#include "weft/misuse.h"
+#include "weft/op.h"
+#include "weft/scheduler.h"
+
+namespace weft {
+
+using Params = std::map<std::string, std::int64_t, std::less<>>;
+
+// One entry of a schedule: which goroutine ran a step, or what the program chose.
+struct Decision {
+  enum class Kind : std::uint8_t { pick, choice };
+  Kind kind = Kind::pick;
+  std::uint32_t value = 0;  // goroutine id for a pick, chosen index for a choice
+  friend bool operator==(const Decision&, const Decision&) = default;
+};
+
+// A goroutine that cannot move at the end of an execution, and why.
+struct WaitInfo {
+  GoroutineId g = no_goroutine;
+  OpKind op = OpKind::spawn;
+  ObjectId obj = no_object;
+  std::string reason;                 // "mutex mu is held by goroutine 2"
+  std::vector<GoroutineId> holders;   // who could release it (wait-for edges)
+  std::source_location loc;
+};
+
+struct GoroutineInfo {
+  GoroutineId id = no_goroutine;
+  GoroutineId parent = no_goroutine;
+  std::source_location created_at;
+  bool done = false;
+};
+
+struct ExecutionOptions {
+  std::uint64_t max_steps = 100000;
+  std::uint32_t max_goroutines = 10000;
+  bool record = false;  // keep every event (for reports and replay)
+  const Params* params = nullptr;
+};
+
+struct ExecutionResult {
+  std::optional<FindingKind> end;  // empty: the execution ended normally
+  std::string message;
+  GoroutineId culprit = no_goroutine;
+  std::source_location where;
+  std::uint64_t steps = 0;
+  std::vector<Decision> schedule;
+  std::vector<WaitInfo> blocked;        // deadlock or leak: every goroutine left waiting
+  std::vector<GoroutineInfo> goroutines;
+  std::vector<Event> events;            // only when recording
+  std::vector<std::string> event_text;  // value text per recorded event ("" when none)
+  std::vector<std::string> object_names;
+  std::vector<std::string> object_kinds;
+  std::vector<std::int64_t> object_aux;  // channel capacity; a Cond's lock (id * 2 + read mode)
+};
+
+namespace detail {
+
+struct Goroutine;
+class ObjectState;
+
+// Thrown into a goroutine to unwind its stack when the execution ends early.
+// Deliberately not a std::exception: user code catching std::exception must
+// not swallow it.
+struct Unwind {};
+
+}  // namespace detail
+
+// A Go panic (misuse such as "send on closed channel", or weft::panic()).
+// User code may catch it, as Go code may recover().
+class Panic : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Execution {
+ public:
+  Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionOptions options);
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  void add_observer(Observer* o) { observers_.push_back(o); }
+  ExecutionResult run(const std::function<void()>& main);
+
+  // --- for observers and strategies ---
+  std::uint64_t steps() const { return steps_; }
+  std::uint64_t epoch() const { return epoch_; }
+  const std::string& object_name(ObjectId id) const;
+  const std::string& object_kind(ObjectId id) const { return result_.object_kinds[id]; }
+  std::int64_t object_aux(ObjectId id) const { return result_.object_aux[id]; }
+  std::size_t goroutine_count() const { return goroutines_.size(); }
+  bool recording() const { return options_.record; }
+  // Ends the execution after the current step with this finding (a detector's verdict).
+  void stop(FindingKind kind, std::string message, GoroutineId culprit, std::source_location where);
+  bool stopping() const { return stop_; }
+
+  // --- for the operations in sim/ ---
+  static Execution* current();
+  detail::Goroutine& me() { return *current_; }
+  GoroutineId my_id() const;
+  const Params& params() const;
+  ObjectId register_object(detail::ObjectState* obj, std::string_view kind, std::string name,
+                           std::source_location loc, std::int64_t aux = 0);
+  template <class T, class... A>
+  T* make_object(A&&... args) {
+    auto obj = std::make_unique<T>(std::forward<A>(args)...);
+    T* raw = obj.get();
+    objects_.push_back(std::move(obj));
+    return raw;
+  }
+  // A scheduling point before `op`. Returns false when the operation must be
+  // skipped (the execution is unwinding and we are inside a destructor).
+  bool point(OpKind op, detail::ObjectState* obj, std::source_location loc);
+  // Parking: begin_park() marks the goroutine parked and returns the ticket a
+  // waiter must carry; park() suspends until wake() is called for it.
+  std::uint64_t begin_park(OpKind op, detail::ObjectState* obj, std::source_location loc);
+  void park();
+  static bool still_parked(const detail::Goroutine& g, std::uint64_t ticket);
+  void wake(detail::Goroutine& g);
+  std::size_t choose(std::size_t n, ChoiceKind why);
+  GoroutineId spawn(std::function<void()> fn, std::source_location loc);
+  void emit(const Event& e, std::string text = {});
+  // Ends the execution now with a finding raised by the running goroutine.
+  [[noreturn]] void fail(FindingKind kind, std::string message, std::source_location where);
+
+ private:
+  static void goroutine_entry(void* arg);
+  void resume(detail::Goroutine& g);
+  void run_woken();
+  void unwind_all();
+  void collect_blocked(ExecutionResult& r) const;
+  void record_failure(FindingKind kind, std::string message, GoroutineId g, std::source_location where);
+
+  Scheduler& scheduler_;
+  detail::StackPool& stacks_;
+  ExecutionOptions options_;
+  std::vector<Observer*> observers_;
+  std::vector<std::unique_ptr<detail::Goroutine>> goroutines_;
+  std::vector<std::unique_ptr<detail::ObjectState>> objects_;
+  std::vector<detail::Goroutine*> woken_;
+  std::vector<Candidate> enabled_;
+  detail::Goroutine* current_ = nullptr;
+  std::uint64_t steps_ = 0;
+  std::uint64_t epoch_ = 0;
+  bool stop_ = false;
+  ExecutionResult result_;
+};
+
+namespace detail {
+
+// The state behind a weft object handle (a channel, a mutex, a Shared<T>).
+// It lives in the execution, so a handle copied into a goroutine that
+// outlives main stays valid until the execution ends.
+class ObjectState {
+ public:
+  virtual ~ObjectState() = default;
+  // Can goroutine `g` perform `op` on this object now?
+  virtual bool enabled(const Goroutine& g, OpKind op) const;
+  // Why `g` cannot move, for deadlock and leak reports.
+  virtual void describe_wait(const Goroutine& g, OpKind op, WaitInfo& out) const;
+
+  Execution* exec = nullptr;
+  std::uint64_t epoch = 0;  // the execution that created it
+  ObjectId id = no_object;
+};
+
+struct Goroutine {
+  enum class State : std::uint8_t { fresh, running, pending, parked, woken, done };
+
+  GoroutineId id = no_goroutine;
+  GoroutineId parent = no_goroutine;
+  std::source_location created_at;
+  State state = State::fresh;
+  // The pending (or parked) operation.
+  OpKind op = OpKind::spawn;
+  ObjectState* obj = nullptr;
+  std::source_location loc;
+
+  Fiber fiber;
+  std::function<void()> fn;
+  bool kill = false;
+  std::uint64_t park_ticket = 0;
+  // Results handed over by the goroutine that completes a parked operation.
+  bool xfer_ok = false;
+  bool xfer_closed = false;
+  int xfer_case = -1;
+  bool cond_notified = false;
+};
+
+// Looks up the running execution; throws a clear error outside one.
+Execution& exec_for(const char* what);
+// Checks that an object handle belongs to the running execution.
+void check_owner(const ObjectState* obj, const char* what);
+
+}  // namespace detail
+}  // namespace weft
