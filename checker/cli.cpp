@@ -138,7 +138,14 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose) 
     throw UsageError(file + " is a report for model '" + rep.model + "', which this weft does not have");
   }
   if (rep.findings.empty()) throw UsageError(file + " holds no finding to replay");
+  // By default, the finding that ended the search (the verdict), else the first.
   std::size_t index = 0;
+  for (std::size_t i = 0; i < rep.findings.size(); ++i) {
+    if (rep.findings[i].kind != FindingKind::data_race) {
+      index = i;
+      break;
+    }
+  }
   if (!which.empty()) {
     if (which.find_first_not_of("0123456789") == std::string::npos && which.size() < 9) {
       index = std::stoul(which);
