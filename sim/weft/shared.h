@@ -98,32 +98,19 @@ class Shared {
   }
   // Operators without operands cannot capture their caller's line; the
   // report resolves the return address instead (see docs/writing-models.md).
-  [[gnu::noinline]] T operator++(int) const {
-    const void* pc = __builtin_return_address(0);
-    T old = detail::shared_load(s_, OpKind::load, {}, pc);
-    detail::shared_store(s_, OpKind::store, static_cast<T>(old + 1), {}, pc);
-    return old;
-  }
-  [[gnu::noinline]] T operator++() const {
-    const void* pc = __builtin_return_address(0);
-    T old = detail::shared_load(s_, OpKind::load, {}, pc);
-    detail::shared_store(s_, OpKind::store, static_cast<T>(old + 1), {}, pc);
-    return static_cast<T>(old + 1);
-  }
-  [[gnu::noinline]] T operator--(int) const {
-    const void* pc = __builtin_return_address(0);
-    T old = detail::shared_load(s_, OpKind::load, {}, pc);
-    detail::shared_store(s_, OpKind::store, static_cast<T>(old - 1), {}, pc);
-    return old;
-  }
-  [[gnu::noinline]] T operator--() const {
-    const void* pc = __builtin_return_address(0);
-    T old = detail::shared_load(s_, OpKind::load, {}, pc);
-    detail::shared_store(s_, OpKind::store, static_cast<T>(old - 1), {}, pc);
-    return static_cast<T>(old - 1);
-  }
+  [[gnu::noinline]] T operator++(int) const { return bump(1, __builtin_return_address(0)).first; }
+  [[gnu::noinline]] T operator++() const { return bump(1, __builtin_return_address(0)).second; }
+  [[gnu::noinline]] T operator--(int) const { return bump(-1, __builtin_return_address(0)).first; }
+  [[gnu::noinline]] T operator--() const { return bump(-1, __builtin_return_address(0)).second; }
 
  private:
+  // Load, then store old + delta; returns {old, new}. `pc` locates the caller.
+  std::pair<T, T> bump(int delta, const void* pc) const {
+    T old = detail::shared_load(s_, OpKind::load, {}, pc);
+    T next = delta > 0 ? static_cast<T>(old + 1) : static_cast<T>(old - 1);
+    detail::shared_store(s_, OpKind::store, next, {}, pc);
+    return {old, next};
+  }
   detail::SharedState<T>* s_;
 };
 
