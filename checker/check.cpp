@@ -252,6 +252,11 @@ ReplayOutcome replay_schedule(const std::function<void()>& body, const Params& p
 
 Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
                  const CheckOptions& options) {
+  return run_check(name, body, params, options, Predictor());
+}
+
+Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
+                 const CheckOptions& options, const Predictor& predictor) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   Report report;
@@ -333,6 +338,18 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         }
         if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || seen.count(k)) continue;
         seen.insert(k);
+        f.execution = report.stats.executions;
+        report.findings.push_back(std::move(f));
+      }
+    }
+    if (predictor && options.predict_every > 0 && (report.stats.executions - 1) % options.predict_every == 0 &&
+        !(stopping && !options.all)) {
+      // Prediction: findings another interleaving of this execution shows, each confirmed by a run.
+      for (Finding& f : predictor(r.schedule, report.stats)) {
+        std::string k = "predicted|" + std::string(finding_name(f.kind));
+        for (const SourceRef& s : f.locations) k += "|" + s.file + ":" + std::to_string(s.line);
+        if (!seen.insert(k).second) continue;
+        if (f.kind != FindingKind::data_race) stopping = true;
         f.execution = report.stats.executions;
         report.findings.push_back(std::move(f));
       }

@@ -8,6 +8,7 @@
 #include "weft/check.h"
 #include "weft/misuse.h"
 #include "weft/model.h"
+#include "weft/predict.h"
 #include "weft/report_json.h"
 #include "weft/report_text.h"
 
@@ -92,7 +93,14 @@ struct CheckArgs {
   bool quiet = false;
   bool require_complete = false;
   bool max_exec_given = false;
+  bool predict = false;
+  predict::PredictOptions popts;
 };
+
+void print_predictions(const check::Report& r) {
+  std::cout << "predictions: " << r.stats.predictions << " satisfiable, " << r.stats.unconfirmed_predictions
+            << " not confirmed by a run (never reported)\n";
+}
 
 int cmd_check(const CheckArgs& a) {
   const Model& m = find_model(a.model);
@@ -107,10 +115,16 @@ int cmd_check(const CheckArgs& a) {
     throw UsageError("unknown strategy '" + opts.strategy + "' (known: dfs, random)");
   }
   if (opts.strategy == "random" && !a.max_exec_given) opts.max_executions = 10000;
-  check::Report r = check::run_check(m, params, opts);
+  if (a.predict && opts.strategy != "random") throw UsageError("--predict needs --strategy random");
+  if (!a.predict) opts.predict_every = 0;
+  if (a.predict && opts.predict_every == 0) throw UsageError("--predict-every must be at least 1");
+  check::Report r = a.predict ? check::run_check(m.name, m.body, params, opts,
+                                                 predict::make_predictor(m.body, params, opts, a.popts))
+                              : check::run_check(m, params, opts);
   check::TextOptions to;
   to.verbose = a.verbose;
   if (!a.quiet) check::print_report(std::cout, r, to);
+  if (!a.quiet && a.predict) print_predictions(r);
   std::string path = a.json;
   if (path.empty() && !a.no_json && !r.findings.empty()) path = "weft-" + m.name + ".json";
   if (!path.empty()) {
@@ -124,6 +138,39 @@ int cmd_check(const CheckArgs& a) {
   if (!r.findings.empty()) return exit_finding;
   if (a.require_complete && !r.complete) return exit_incomplete;
   return exit_ok;
+}
+
+int cmd_predict(const CheckArgs& a) {
+  const Model& m = find_model(a.model);
+  Params params;
+  try {
+    params = resolve_params(m, parse_sets(a.sets));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (a.popts.window < 2) throw UsageError("--window must be at least 2");
+  predict::PredictStats stats;
+  check::Report r = predict::run_predict(m.name, m.body, params, a.opts, a.popts, &stats);
+  check::TextOptions to;
+  to.verbose = a.verbose;
+  if (!a.quiet) {
+    check::print_report(std::cout, r, to);
+    print_predictions(r);
+    std::cout << "solver: " << stats.queries << " queries (" << stats.candidates << " candidates before filtering) in "
+              << stats.windows << " windows of up to " << a.popts.window << " events, " << std::fixed
+              << std::setprecision(3) << stats.solver_seconds << " s\n";
+  }
+  std::string path = a.json;
+  if (path.empty() && !a.no_json && !r.findings.empty()) path = "weft-" + m.name + ".json";
+  if (!path.empty()) {
+    write_file(path, check::report_to_json(r));
+    if (!a.quiet) {
+      std::cout << "report written to " << path;
+      if (!r.findings.empty()) std::cout << "; replay the counterexample with: weft replay " << path;
+      std::cout << "\n";
+    }
+  }
+  return r.findings.empty() ? exit_ok : exit_finding;
 }
 
 int cmd_replay(const std::string& file, const std::string& which, bool verbose) {
@@ -251,6 +298,31 @@ int main(int argc, char** argv) {
   chk->add_flag("--verbose,-v", ca.verbose, "print every step of each counterexample");
   chk->add_flag("--quiet,-q", ca.quiet, "print nothing; use the exit code and the JSON");
   chk->add_flag("--require-complete", ca.require_complete, "exit 4 when the search was incomplete and found nothing");
+  chk->add_flag("--predict", ca.predict,
+                "with --strategy random: also predict from executions and report what a run confirms");
+  ca.opts.predict_every = 1;
+  chk->add_option("--predict-every", ca.opts.predict_every, "predict from every Nth execution")
+      ->capture_default_str();
+  chk->add_option("--window", ca.popts.window, "prediction: events per solver window")->capture_default_str();
+  chk->add_option("--solver-timeout", ca.popts.solver_timeout_ms, "prediction: milliseconds per solver query")
+      ->capture_default_str();
+
+  CheckArgs pa;
+  pa.opts.strategy = "random";
+  auto* prd = app.add_subcommand(
+      "predict", "record one random execution, predict the bugs other interleavings of it show, confirm them");
+  prd->add_option("model", pa.model, "model name (see weft list)")->required();
+  prd->add_option("--set", pa.sets, "set a model parameter: --set n=3 (repeatable)");
+  prd->add_option("--seed", pa.opts.seed, "seed of the recorded random execution")->capture_default_str();
+  prd->add_option("--window", pa.popts.window, "events per solver window (windows overlap by half)")
+      ->capture_default_str();
+  prd->add_option("--solver-timeout", pa.popts.solver_timeout_ms, "milliseconds per solver query")
+      ->capture_default_str();
+  prd->add_option("--max-steps", pa.opts.max_steps, "steps per execution")->capture_default_str();
+  prd->add_option("--json", pa.json, "write the JSON report here (default with findings: weft-MODEL.json)");
+  prd->add_flag("--no-json", pa.no_json, "do not write a JSON report");
+  prd->add_flag("--verbose,-v", pa.verbose, "print every step of each counterexample");
+  prd->add_flag("--quiet,-q", pa.quiet, "print nothing; use the exit code and the JSON");
 
   std::string replay_file;
   std::string replay_which;
@@ -270,6 +342,7 @@ int main(int argc, char** argv) {
   try {
     if (list->parsed()) return cmd_list();
     if (chk->parsed()) return cmd_check(ca);
+    if (prd->parsed()) return cmd_predict(pa);
     if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose);
   } catch (const UsageError& e) {
     std::cerr << "weft: " << e.what() << "\n";

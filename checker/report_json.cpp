@@ -210,6 +210,10 @@ std::string report_to_json(const Report& r, bool timings) {
                 {"blocked_executions", r.stats.blocked_executions},
                 {"steps", r.stats.steps}};
   if (timings) stats["seconds"] = r.stats.seconds;
+  if (r.stats.predictions > 0) {
+    stats["predictions"] = r.stats.predictions;
+    stats["unconfirmed_predictions"] = r.stats.unconfirmed_predictions;
+  }
   json findings = json::array();
   for (const Finding& f : r.findings) {
     json locs = json::array();
@@ -279,6 +283,10 @@ Report report_from_json(const std::string& text) {
   r.stats.blocked_executions = uint(stats, "$.stats", "blocked_executions");
   r.stats.steps = uint(stats, "$.stats", "steps");
   if (auto s = stats.find("seconds"); s != stats.end() && s->is_number()) r.stats.seconds = s->get<double>();
+  if (stats.contains("predictions")) {
+    r.stats.predictions = uint(stats, "$.stats", "predictions");
+    r.stats.unconfirmed_predictions = uint(stats, "$.stats", "unconfirmed_predictions");
+  }
   const json& complete = field(doc, "$", "complete");
   if (!complete.is_boolean()) bad("$.complete", "expected true or false");
   r.complete = complete.get<bool>();

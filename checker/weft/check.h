@@ -25,6 +25,15 @@ class ModelError : public std::runtime_error {
 
 Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
                  const CheckOptions& options);
+
+// Predicts from one execution (given its complete schedule) and returns the
+// findings it confirmed by running them; adds its counts to `stats`.
+// checker/predict/ provides one (weft/predict.h).
+using Predictor = std::function<std::vector<Finding>(const std::vector<Decision>& schedule, Stats& stats)>;
+// As above; with a predictor and options.predict_every = N, every Nth
+// execution (the 1st, N+1th, ...) is also predicted from.
+Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
+                 const CheckOptions& options, const Predictor& predictor);
 Report run_check(const Model& model, const Params& params, const CheckOptions& options);
 
 // Re-runs one schedule with recording on and rebuilds the finding of `kind`

@@ -77,6 +77,8 @@ struct Stats {
   std::uint64_t blocked_executions = 0;
   std::uint64_t steps = 0;
   double seconds = 0;
+  std::uint64_t predictions = 0;              // satisfiable prediction queries, each one run to confirm it
+  std::uint64_t unconfirmed_predictions = 0;  // predicted but not shown by the run: never reported
 };
 
 struct CheckOptions {
@@ -88,6 +90,7 @@ struct CheckOptions {
   std::uint64_t max_steps = 100000;
   std::uint32_t max_goroutines = 10000;
   std::size_t stack_size = 256 * 1024;
+  std::uint64_t predict_every = 0;  // with a predictor: predict from every Nth execution (0: never)
 };
 
 struct Report {
