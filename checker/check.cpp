@@ -8,6 +8,7 @@
 #include <set>
 
 #include "weft/detectors.h"
+#include "weft/minimize.h"
 #include "weft/symbolize.h"
 
 namespace weft::check {
@@ -354,10 +355,14 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         report.findings.push_back(std::move(f));
       }
     }
+    if (options.on_progress) options.on_progress(report.stats, report.findings.size());
     if (stopping && !options.all) {
       stopped = true;
       break;
     }
+  }
+  if (options.minimize) {
+    for (Finding& f : report.findings) f = minimize_finding(body, params, options, f);
   }
   report.complete = exhausted && strategy->exhaustive();
   if (stopped) report.incomplete_reason = "stopped at the first failing execution (use --all to keep exploring)";

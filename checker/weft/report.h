@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,17 @@ struct Trace {
   friend bool operator==(const Trace&, const Trace&) = default;
 };
 
+// How the counterexample of a finding was made small (checker/minimize.cpp).
+struct Minimization {
+  bool searched = false;                 // a bounded search ran for this finding
+  bool fewest_preemptions = false;       // every smaller preemption bound was explored without a match
+  bool fewest_steps = false;             // ... and the whole bound of the result was explored too
+  std::uint64_t executions = 0;          // executions the search ran
+  std::uint64_t original_preemptions = 0;  // of the counterexample the exploration found first
+  std::uint64_t original_steps = 0;
+  friend bool operator==(const Minimization&, const Minimization&) = default;
+};
+
 struct Finding {
   FindingKind kind = FindingKind::panic;
   std::string message;
@@ -69,6 +81,7 @@ struct Finding {
   std::string object;
   std::uint64_t execution = 0;            // 1-based index of the execution that showed it
   Trace trace;
+  Minimization minimized;
   friend bool operator==(const Finding&, const Finding&) = default;
 };
 
@@ -90,6 +103,13 @@ struct CheckOptions {
   std::uint64_t max_steps = 100000;
   std::uint32_t max_goroutines = 10000;
   std::size_t stack_size = 256 * 1024;
+  // After the search, look for each finding's smallest counterexample (fewest
+  // preemptions, then fewest steps), within this budget per finding.
+  bool minimize = true;
+  double minimize_seconds = 2;
+  std::uint64_t minimize_executions = 20000;
+  // Called after every execution with the counts so far (the progress display).
+  std::function<void(const Stats& stats, std::size_t findings)> on_progress;
   std::uint64_t predict_every = 0;  // with a predictor: predict from every Nth execution (0: never)
 };
 
