@@ -248,6 +248,10 @@ WindowEncoding::WindowEncoding(z3::context& c, const TraceModel& t, std::size_t 
     hi_[g] = hi;
     count_.push_back(c_.int_const(("c" + std::to_string(g)).c_str()));
   }
+  for (std::size_t ch = 0; ch < t.channels.size(); ++ch) {
+    sent_.push_back(c_.int_const(("sent" + std::to_string(ch)).c_str()));
+    received_.push_back(c_.int_const(("received" + std::to_string(ch)).c_str()));
+  }
   for (const Query& q : queries) {
     if (q.kind != Query::Kind::lost_update) continue;
     for (std::size_t r : {q.r1, q.r2}) {
@@ -335,22 +339,7 @@ z3::expr WindowEncoding::closed(std::size_t ch) {
   return any.empty() ? c_.bool_val(false) : z3::mk_or(any);
 }
 
-z3::expr WindowEncoding::in_buffer(std::size_t ch) {
-  std::int64_t fixed = 0;
-  z3::expr sum = c_.int_val(0);
-  for (const Message& m : t_.channels[ch].messages) {
-    for (std::size_t e : {m.send, m.recv}) {
-      if (e == none) continue;
-      const std::int64_t d = e == m.send ? 1 : -1;
-      if (scope(e) == Scope::fixed) {
-        fixed += d;
-      } else if (scope(e) == Scope::var) {
-        sum = sum + z3::ite(X(e), c_.int_val(d), c_.int_val(0));
-      }
-    }
-  }
-  return sum + c_.int_val(fixed);
-}
+z3::expr WindowEncoding::in_buffer(std::size_t ch) { return sent_[ch] - received_[ch]; }
 
 z3::expr WindowEncoding::partner_waiting(std::size_t ch, GoroutineId g, OpKind op) {
   z3::expr_vector any(c_);
@@ -534,6 +523,15 @@ void WindowEncoding::add_channels(z3::solver& s) {
           scope(t_.events[m.send].completion) == Scope::var) {
         s.add(X(t_.events[m.send].completion));
       }
+    }
+    if (c.capacity > 0) {
+      for (std::size_t k = 0; k < ms.size(); ++k) {
+        const int kk = static_cast<int>(k);
+        s.add(X(ms[k].send) == (sent_[ch] > kk));
+        s.add((ms[k].recv == none ? c_.bool_val(false) : X(ms[k].recv)) == (received_[ch] > kk));
+      }
+      s.add(sent_[ch] >= 0 && received_[ch] >= 0 && sent_[ch] <= static_cast<int>(ms.size()) &&
+            received_[ch] <= static_cast<int>(ms.size()));
     }
     // close: after every executed send; before the receives that saw it,
     // which come after every message was received.

@@ -83,6 +83,10 @@ class WindowEncoding {
   std::vector<Scope> scope_;
   std::vector<std::uint32_t> lo_, hi_;  // bounds of each goroutine's executed count
   std::vector<z3::expr> count_;         // per goroutine
+  // Buffered channels: how many messages were sent / received at the cut.
+  // FIFO keeps the executed sends (receives) a prefix in message order, so
+  // message k was sent iff sent > k.
+  std::vector<z3::expr> sent_, received_;
   std::vector<int> var_of_;             // event -> index into order_ (-1: none)
   std::vector<z3::expr> order_;
   std::vector<int> keep_of_;            // event -> index into keep_ (-1: not guarded)

@@ -4,6 +4,8 @@
 #include <z3++.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "encoding.h"
@@ -100,6 +102,7 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
   std::set<std::string> reported;
   for (std::size_t begin = 0;; begin += stride) {
     const std::size_t end = std::min(begin + window, t.picks);
+    const auto built = Clock::now();
     std::vector<Query> queries = make_queries(t, begin, end, popts.per_site, out.stats.candidates);
     std::erase_if(queries, [&](const Query& q) { return done_keys.count(q.key) > 0; });
     if (!queries.empty()) {
@@ -112,6 +115,8 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
       solver.set(p);
       WindowEncoding enc(ctx, t, begin, end, queries);
       enc.add_base(solver);
+      // Building the encoding counts as solver time.
+      out.stats.solver_seconds += std::chrono::duration<double>(Clock::now() - built).count();
       for (std::size_t i = 0; i < queries.size(); ++i) {
         const Query& q = queries[i];
         if (done_keys.count(q.key)) continue;
@@ -124,6 +129,11 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
         const auto before = Clock::now();
         const z3::check_result res = solver.check(assumptions);
         out.stats.solver_seconds += std::chrono::duration<double>(Clock::now() - before).count();
+        if (std::getenv("WEFT_PREDICT_DEBUG") != nullptr) {
+          std::fprintf(stderr, "query %s: %s in %.3f s\n", q.key.c_str(),
+                       res == z3::sat ? "sat" : res == z3::unsat ? "unsat" : "unknown",
+                       std::chrono::duration<double>(Clock::now() - before).count());
+        }
         if (res == z3::unknown) {
           ++out.stats.unknown;
           continue;
