@@ -1,5 +1,7 @@
 #include "weft/cli.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,7 +11,11 @@
 #include "weft/misuse.h"
 #include "weft/model.h"
 #include "weft/predict.h"
+#include "weft/progress.h"
 #include "weft/report_json.h"
+#include "weft/report_junit.h"
+#include "weft/report_perfetto.h"
+#include "weft/report_sarif.h"
 #include "weft/report_text.h"
 
 namespace weft::cli {
@@ -95,6 +101,10 @@ struct CheckArgs {
   bool max_exec_given = false;
   bool predict = false;
   predict::PredictOptions popts;
+  std::string sarif;
+  std::string perfetto;
+  std::string junit;
+  bool no_minimize = false;
 };
 
 void print_predictions(const check::Report& r) {
@@ -118,9 +128,19 @@ int cmd_check(const CheckArgs& a) {
   if (a.predict && opts.strategy != "random") throw UsageError("--predict needs --strategy random");
   if (!a.predict) opts.predict_every = 0;
   if (a.predict && opts.predict_every == 0) throw UsageError("--predict-every must be at least 1");
+  if (a.no_minimize) opts.minimize = false;
+  // Progress on stderr when it is a terminal: executions, rate, findings and the tree's estimated size.
+  check::TreeSizeEstimator estimator(m.body, params, opts, opts.seed);
+  check::ProgressDisplay progress(std::cerr, check::progress_wanted(STDERR_FILENO, a.quiet), &estimator);
+  opts.on_progress = [&progress](const check::Stats& s, std::size_t n) { progress.update(s, n); };
   check::Report r = a.predict ? check::run_check(m.name, m.body, params, opts,
                                                  predict::make_predictor(m.body, params, opts, a.popts))
                               : check::run_check(m, params, opts);
+  progress.finish();
+  r.options.on_progress = nullptr;
+  if (!a.sarif.empty()) write_file(a.sarif, check::report_to_sarif({r}));
+  if (!a.perfetto.empty()) write_file(a.perfetto, check::report_to_perfetto(r));
+  if (!a.junit.empty()) write_file(a.junit, check::report_to_junit({r}));
   check::TextOptions to;
   to.verbose = a.verbose;
   if (!a.quiet) check::print_report(std::cout, r, to);
@@ -297,6 +317,11 @@ int main(int argc, char** argv) {
   chk->add_flag("--all", ca.opts.all, "keep exploring after a failing execution; collect every distinct finding");
   chk->add_flag("--verbose,-v", ca.verbose, "print every step of each counterexample");
   chk->add_flag("--quiet,-q", ca.quiet, "print nothing; use the exit code and the JSON");
+  chk->add_option("--sarif", ca.sarif, "also write the findings as SARIF 2.1.0 (GitHub code scanning) here");
+  chk->add_option("--perfetto", ca.perfetto, "also write the counterexamples as a Chrome/Perfetto trace here");
+  chk->add_option("--junit", ca.junit, "also write a JUnit XML test report here");
+  chk->add_flag("--no-minimize", ca.no_minimize,
+                "report the first counterexample found, without searching for the smallest one");
   chk->add_flag("--require-complete", ca.require_complete, "exit 4 when the search was incomplete and found nothing");
   chk->add_flag("--predict", ca.predict,
                 "with --strategy random: also predict from executions and report what a run confirms");
