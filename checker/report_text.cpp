@@ -394,19 +394,36 @@ void print_trace(std::ostream& os, const Trace& t, const Finding* highlight, con
   std::set<GoroutineId> involved;
   if (highlight != nullptr) involved.insert(highlight->goroutines.begin(), highlight->goroutines.end());
   const bool all = opts.verbose || involved.empty();
+  std::vector<const TraceEvent*> shown;
+  std::set<const TraceEvent*> shown_set;
+  for (const TraceEvent& e : t.events) {
+    const bool starts_involved = e.op == "go" && e.partner && involved.count(*e.partner) > 0;
+    if (all || involved.count(e.g) || marks.count(e.step) || starts_involved) {
+      shown.push_back(&e);
+      shown_set.insert(&e);
+    }
+  }
+  // A long compact listing keeps its head and its tail: the end of a
+  // step_limit run or of a long loop is where the story is.
+  constexpr std::size_t head = 10;
+  constexpr std::size_t tail = 20;
+  if (!opts.verbose && shown.size() > head + tail + 10) {
+    for (std::size_t i = head; i + tail < shown.size(); ++i) {
+      if (!marks.count(shown[i]->step)) shown_set.erase(shown[i]);
+    }
+  }
+  const bool cut = shown_set.size() < t.events.size();
   os << "interleaving (" << plural(t.steps, "step", "steps") << ", "
-     << plural(t.preemptions, "preemption", "preemptions") << ")"
-     << (all ? ":" : ", the steps of " + join_goroutines({involved.begin(), involved.end()}) +
-                         " (--verbose for all):")
-     << "\n";
+     << plural(t.preemptions, "preemption", "preemptions") << ")";
+  if (!all) os << ", the steps of " << join_goroutines({involved.begin(), involved.end()});
+  os << (cut ? " (--verbose for all):" : ":") << "\n";
   std::size_t hidden = 0;
   auto flush_hidden = [&] {
     if (hidden > 0) os << "          ... " << plural(hidden, "other step", "other steps") << "\n";
     hidden = 0;
   };
   for (const TraceEvent& e : t.events) {
-    const bool starts_involved = e.op == "go" && e.partner && involved.count(*e.partner) > 0;
-    if (!all && !involved.count(e.g) && !marks.count(e.step) && !starts_involved) {
+    if (!shown_set.count(&e)) {
       ++hidden;
       continue;
     }
