@@ -108,6 +108,7 @@ TEST(Predict, CheckWithPredictFindsTheLostUpdateInTheFirstExecution) {
   o.seed = 11;
   o.max_executions = 1;
   o.predict_every = 1;
+  o.minimize = false;
   weft::check::Report r =
       weft::check::run_check(m.name, m.body, p, o, weft::predict::make_predictor(m.body, p, o, {}));
   EXPECT_EQ(r.stats.executions, 1u);

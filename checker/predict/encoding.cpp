@@ -196,7 +196,7 @@ std::vector<Query> make_queries(const TraceModel& t, std::size_t begin, std::siz
       can_block = true;
     }
   }
-  if (can_block) {
+  if (can_block && end >= t.picks) {
     candidates += 2;
     Query d;
     d.kind = Query::Kind::deadlock;
@@ -418,11 +418,79 @@ void WindowEncoding::add_base(z3::solver& s) {
       s.add(z3::implies(X(seq.front()), X(t_.spawned_by[g]) && O(t_.spawned_by[g]) < O(seq.front())));
     }
   }
+  find_runs();
   add_reads(s);
   add_sections(s);
   add_channels(s);
   add_waitgroups(s);
   add_frozen(s);
+}
+
+void WindowEncoding::find_runs() {
+  const std::size_t n_sec = t_.sections.size();
+  run_of_.assign(n_sec, none);
+  run_pos_.assign(n_sec, 0);
+  link_.assign(n_sec, none);
+  sections_of_.assign(t_.events.size(), {});
+  for (std::size_t k = 0; k < n_sec; ++k) {
+    const Section& sec = t_.sections[k];
+    if (sec.acquire == none) continue;
+    const auto& seq = t_.by_g[sec.g];
+    const std::uint32_t from = t_.events[sec.acquire].pos + 1;
+    const std::uint32_t to =
+        sec.release == none ? static_cast<std::uint32_t>(seq.size()) : t_.events[sec.release].pos;
+    for (std::uint32_t p = from; p < to && p < seq.size(); ++p) sections_of_[seq[p]].push_back(k);
+  }
+  std::map<ObjectId, std::vector<std::size_t>> by_obj;  // write sections per lock, recorded order
+  for (std::size_t k = 0; k < n_sec; ++k) {
+    if (t_.sections[k].write && t_.sections[k].acquire != none) by_obj[t_.sections[k].obj].push_back(k);
+  }
+  std::size_t runs = 0;
+  for (auto& [obj, list] : by_obj) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::size_t cur = list[i];
+      bool linked = false;
+      std::size_t link = none;
+      if (i > 0) {
+        const std::size_t prev = list[i - 1];
+        const Section& b = t_.sections[cur];
+        const auto& seq = t_.by_g[b.g];
+        const std::uint32_t to =
+            b.release == none ? static_cast<std::uint32_t>(seq.size()) : t_.events[b.release].pos;
+        for (std::uint32_t p = t_.events[b.acquire].pos + 1; p < to && p < seq.size() && !linked; ++p) {
+          const TEvent& r = t_.events[seq[p]];
+          if (!is_load(r) || r.rf == none || keep_of_[r.index] >= 0) continue;
+          const auto& in = sections_of_[r.rf];
+          linked = std::find(in.begin(), in.end(), prev) != in.end();
+          if (linked) link = r.index;
+        }
+      }
+      if (linked) {
+        link_[cur] = link;
+        run_of_[cur] = run_of_[list[i - 1]];
+        run_pos_[cur] = run_pos_[list[i - 1]] + 1;
+      } else {
+        run_of_[cur] = runs++;
+      }
+    }
+  }
+}
+
+// Do events a, b and c (b may be none) all lie in sections of one run?
+bool WindowEncoding::same_run(std::size_t a, std::size_t b, std::size_t c) const {
+  for (std::size_t sa : sections_of_[a]) {
+    const std::size_t run = run_of_[sa];
+    if (run == none) continue;
+    auto in = [&](std::size_t e) {
+      if (e == none) return true;
+      for (std::size_t se : sections_of_[e]) {
+        if (run_of_[se] == run) return true;
+      }
+      return false;
+    };
+    if (in(b) && in(c)) return true;
+  }
+  return false;
 }
 
 void WindowEncoding::add_reads(z3::solver& s) {
@@ -434,6 +502,7 @@ void WindowEncoding::add_reads(z3::solver& s) {
     if (w != none && scope(w) == Scope::var) keep.push_back(X(w) && O(w) < O(r));
     for (std::size_t w2 : t_.obj_events[rd.obj]) {
       if (w2 == w || scope(w2) != Scope::var || !is_store(t_.events[w2])) continue;
+      if (same_run(r, w, w2)) continue;  // the run's order already keeps w2 out of the way
       if (w != none && scope(w) == Scope::var) {
         keep.push_back(z3::implies(X(w2), O(w2) < O(w) || O(w2) > O(r)));
       } else {
@@ -457,12 +526,36 @@ void WindowEncoding::add_sections(z3::solver& s) {
     by_obj[sec.obj].push_back(&sec);
   }
   auto rel_fixed = [&](const Section* x) { return x->release != none && scope(x->release) == Scope::fixed; };
+  auto id = [&](const Section* x) { return static_cast<std::size_t>(x - t_.sections.data()); };
+  // A run keeps its order once its data has passed: a section whose read
+  // of the previous section's write happens comes after that section. (The
+  // read keeps its write anyway; this says it in terms of the sections.)
+  std::map<std::size_t, const Section*> last_of_run;
+  for (auto& [obj, list] : by_obj) {
+    for (const Section* b : list) {
+      const std::size_t k = id(b);
+      if (!b->write || run_of_[k] == none) continue;
+      const std::size_t r = link_[k];
+      if (r != none && last_of_run.count(run_of_[k]) && scope(r) == Scope::var) {
+        const Section* a = last_of_run[run_of_[k]];
+        s.add(z3::implies(X(r), a->release == none ? c_.bool_val(false)
+                                                   : X(a->release) && O(a->release) < O(b->acquire)));
+      }
+      last_of_run[run_of_[k]] = b;
+    }
+  }
   for (auto& [obj, list] : by_obj) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       for (std::size_t j = i + 1; j < list.size(); ++j) {
         const Section* a = list[i];
         const Section* b = list[j];
         if (a->g == b->g || (!a->write && !b->write)) continue;
+        // Inside a run only neighbours need the exclusion spelled out: the
+        // links order the rest once their reads happen.
+        if (a->write && b->write && run_of_[id(a)] != none && run_of_[id(a)] == run_of_[id(b)] &&
+            run_pos_[id(b)] > run_pos_[id(a)] + 1) {
+          continue;
+        }
         if (rel_fixed(a) && rel_fixed(b)) continue;
         if (rel_fixed(a) && scope(b->acquire) != Scope::fixed) continue;
         if (rel_fixed(b) && scope(a->acquire) != Scope::fixed) continue;
@@ -617,9 +710,12 @@ z3::expr WindowEncoding::formula(const Query& q) {
     case Query::Kind::lost_update:
       return X(q.w1) && X(q.w2) && O(q.r1) < O(q.w2) && O(q.r2) < O(q.w1);
     case Query::Kind::deadlock: {
-      z3::expr f = quiescent() && blocked(0);
-      for (std::size_t e : q.blocked_at) f = f && at(e) && blocked_at(e);
-      return f;
+      if (!q.blocked_at.empty()) {
+        z3::expr f = c_.bool_val(true);
+        for (std::size_t e : q.blocked_at) f = f && exists(t_.events[e].g) && at(e) && blocked_at(e);
+        return f;
+      }
+      return quiescent() && blocked(0);
     }
     case Query::Kind::leak: {
       z3::expr_vector some(c_);

@@ -23,14 +23,18 @@ struct Query {
   // Lost update: two read-modify-write pairs of different goroutines.
   std::size_t r1 = none, w1 = none, r2 = none, w2 = none;
   // Deadlock from a lock-order cycle: these lock events are where the
-  // goroutines of the cycle stand, blocked.
+  // goroutines of the cycle stand, blocked by each other for good. The rest
+  // of the program is left to the confirming run: main then either blocks
+  // too (deadlock) or returns (goroutine leak).
   std::vector<std::size_t> blocked_at;
   std::string key;  // the same query in another window has the same key
 
   FindingKind finding() const;
 };
 
-// Candidate queries for the window [begin, end) of picks, after the cheap
+// Candidate queries for the window [begin, end) of picks. The queries
+// without a hint (every goroutine done or blocked) are only asked in the
+// window that reaches the end of the execution, after the cheap
 // filters: must-happen-before (program order, spawn, channel messages),
 // locksets (both pairs inside critical sections of one lock), lock-order
 // cycles. `candidates` counts the queries before filtering.
@@ -70,6 +74,8 @@ class WindowEncoding {
   z3::expr in_buffer(std::size_t channel);
   z3::expr partner_waiting(std::size_t channel, GoroutineId g, OpKind op);
   z3::expr quiescent();
+  void find_runs();
+  bool same_run(std::size_t a, std::size_t b, std::size_t c) const;
   void add_reads(z3::solver& s);
   void add_sections(z3::solver& s);
   void add_channels(z3::solver& s);
@@ -92,6 +98,12 @@ class WindowEncoding {
   std::vector<int> keep_of_;            // event -> index into keep_ (-1: not guarded)
   std::vector<z3::expr> keep_;
   std::vector<std::size_t> guarded_reads_;
+  // Critical sections of one lock that pass data along (a read in each one
+  // sees a write of the one before) keep their recorded order: a run.
+  std::vector<std::size_t> run_of_;                   // section -> run (none: not in one)
+  std::vector<std::size_t> run_pos_;                  // section -> position in its run
+  std::vector<std::size_t> link_;                     // section -> its read of the previous one's write (none)
+  std::vector<std::vector<std::size_t>> sections_of_;  // event -> sections it lies in
   std::size_t vars_ = 0;
 };
 

@@ -62,7 +62,7 @@ std::string finding_key(const check::Finding& f) {
 // detectors: the finding counts only if the replay shows it.
 std::optional<check::Finding> confirm(const std::function<void()>& body, const Params& params,
                                       const check::CheckOptions& options, std::vector<GoroutineId> picks,
-                                      const std::vector<ChoiceRecord>& choices, FindingKind want, std::uint64_t seed) {
+                                      const std::vector<ChoiceRecord>& choices, const Query& q, std::uint64_t seed) {
   PrefixStrategy strategy(std::move(picks), choices, seed);
   strategy.next();
   detail::StackPool pool(options.stack_size);
@@ -73,8 +73,11 @@ std::optional<check::Finding> confirm(const std::function<void()>& body, const P
   }
   check::ReplayOutcome rep = check::replay_schedule(body, params, options, schedule);
   if (!rep.divergence.empty()) return std::nullopt;
+  // A lock-order cycle blocks its goroutines for good: main then blocks too
+  // (deadlock) or returns and leaves them behind (leak). Both confirm it.
+  const bool cycle = !q.blocked_at.empty();
   for (check::Finding& f : rep.findings) {
-    if (f.kind == want) return std::move(f);
+    if (f.kind == q.finding() || (cycle && f.kind == FindingKind::goroutine_leak)) return std::move(f);
   }
   return std::nullopt;
 }
@@ -100,11 +103,18 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
   const std::size_t stride = window / 2;
   std::set<std::string> done_keys;
   std::set<std::string> reported;
+  std::set<FindingKind> confirmed_kinds;
   for (std::size_t begin = 0;; begin += stride) {
     const std::size_t end = std::min(begin + window, t.picks);
     const auto built = Clock::now();
     std::vector<Query> queries = make_queries(t, begin, end, popts.per_site, out.stats.candidates);
-    std::erase_if(queries, [&](const Query& q) { return done_keys.count(q.key) > 0; });
+    // Once a deadlock (leak) is confirmed, the queries without a hint for
+    // the same kind have nothing left to add.
+    std::erase_if(queries, [&](const Query& q) {
+      if (done_keys.count(q.key) > 0) return true;
+      return (q.key == "deadlock|any" && confirmed_kinds.count(FindingKind::deadlock)) ||
+             (q.key == "leak|any" && confirmed_kinds.count(FindingKind::goroutine_leak));
+    });
     if (!queries.empty()) {
       ++out.stats.windows;
       out.stats.events += end - begin;
@@ -120,6 +130,10 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
       for (std::size_t i = 0; i < queries.size(); ++i) {
         const Query& q = queries[i];
         if (done_keys.count(q.key)) continue;
+        if ((q.key == "deadlock|any" && confirmed_kinds.count(FindingKind::deadlock)) ||
+            (q.key == "leak|any" && confirmed_kinds.count(FindingKind::goroutine_leak))) {
+          continue;
+        }
         z3::expr lit = ctx.bool_const(("query" + std::to_string(i)).c_str());
         solver.add(z3::implies(lit, enc.formula(q)));
         z3::expr_vector assumptions(ctx);
@@ -145,13 +159,14 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
         picks.reserve(order.size());
         for (std::size_t e : order) picks.push_back(t.events[e].g);
         std::optional<check::Finding> f =
-            confirm(body, params, options, std::move(picks), rec.choices, q.finding(), popts.seed);
+            confirm(body, params, options, std::move(picks), rec.choices, q, popts.seed);
         if (!f) {
           ++out.stats.unconfirmed;
           continue;
         }
         ++out.stats.confirmed;
         done_keys.insert(q.key);
+        confirmed_kinds.insert(f->kind);
         if (reported.insert(finding_key(*f)).second) out.findings.push_back(std::move(*f));
         if (popts.first_only) break;
       }

@@ -28,7 +28,7 @@ void busy(const weft::Shared<int>& own, std::int64_t steps) {
 // two increments overlap only if stage 1 is held up between its load and its
 // store for the whole trip.
 WEFT_MODEL(pipeline_count, "a long pipeline; two far-apart stages do an unlocked count++",
-           Expect::finds(FindingKind::lost_update), {"stages", 6, "pipeline stages", 3, 64},
+           Expect::finds(FindingKind::lost_update), {"stages", 8, "pipeline stages", 3, 64},
            {"items", 20, "items through the pipeline", 1, 10000}) {
   const auto stages = static_cast<std::size_t>(weft::param("stages"));
   const auto items = weft::param("items");

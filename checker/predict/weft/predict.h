@@ -30,7 +30,7 @@ namespace weft::predict {
 struct PredictOptions {
   // Events (scheduling steps) per solver window. Events before a window stay
   // where they were observed; windows overlap by half their size.
-  std::size_t window = 2000;
+  std::size_t window = 500;
   // Milliseconds the solver may spend on one query before it counts as unknown.
   unsigned solver_timeout_ms = 5000;
   // Lost-update queries per pair of source sites per window (loops repeat
