@@ -348,6 +348,8 @@ int main(int argc, char** argv) {
   prd->add_flag("--no-json", pa.no_json, "do not write a JSON report");
   prd->add_flag("--verbose,-v", pa.verbose, "print every step of each counterexample");
   prd->add_flag("--quiet,-q", pa.quiet, "print nothing; use the exit code and the JSON");
+  bool predict_no_minimize = false;
+  prd->add_flag("--no-minimize", predict_no_minimize, "report counterexamples as found, without making them small");
 
   std::string replay_file;
   std::string replay_which;
@@ -367,7 +369,10 @@ int main(int argc, char** argv) {
   try {
     if (list->parsed()) return cmd_list();
     if (chk->parsed()) return cmd_check(ca);
-    if (prd->parsed()) return cmd_predict(pa);
+    if (prd->parsed()) {
+      if (predict_no_minimize) pa.opts.minimize = false;
+      return cmd_predict(pa);
+    }
     if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose);
   } catch (const UsageError& e) {
     std::cerr << "weft: " << e.what() << "\n";

@@ -12,6 +12,7 @@
 #include "prefix_strategy.h"
 #include "trace_model.h"
 #include "weft/execution.h"
+#include "weft/minimize.h"
 
 namespace weft::predict {
 
@@ -223,6 +224,11 @@ check::Report run_predict(const std::string& name, const std::function<void()>& 
       report.findings.push_back(std::move(f));
     }
     if (!out.skipped.empty()) report.incomplete_reason = "prediction skipped: " + out.skipped;
+  }
+  // As check does: the smallest counterexample of each finding (a bounded
+  // search for the same finding; the result is a real run and replays).
+  if (options.minimize) {
+    for (check::Finding& f : report.findings) f = check::minimize_finding(body, params, options, f);
   }
   report.stats.predictions = stats.predictions;
   report.stats.unconfirmed_predictions = stats.unconfirmed;

@@ -39,6 +39,7 @@ void PrefixStrategy::begin(Execution& x) {
   pos_ = 0;
   followed_ = 0;
   skipped_ = 0;
+  last_ = no_goroutine;
   left_ = choices_;
 }
 
@@ -60,13 +61,23 @@ std::size_t PrefixStrategy::pick(std::span<const Candidate> enabled) {
       prefix_.insert(prefix_.begin() + static_cast<std::ptrdiff_t>(pos_), it->g);
     }
     ++pos_;
+    last_ = it->g;
     return static_cast<std::size_t>(it - enabled.begin());
   }
   if (pos_ < prefix_.size()) {
     skipped_ += prefix_.size() - pos_;
     pos_ = prefix_.size();
   }
-  return rng_.below(enabled.size());
+  // After the prefix: keep running the same goroutine while it can move, so
+  // the counterexample has few preemptions; otherwise a seeded random pick.
+  // (At most 64 picks in a row: a goroutine that polls must not starve the rest.)
+  if (auto it = find(last_); it != enabled.end() && ++streak_ < 64) {
+    return static_cast<std::size_t>(it - enabled.begin());
+  }
+  const std::size_t k = rng_.below(enabled.size());
+  last_ = enabled[k].g;
+  streak_ = 0;
+  return k;
 }
 
 std::size_t PrefixStrategy::choose(std::size_t n, ChoiceKind) {

@@ -1,7 +1,8 @@
 // Schedulers for confirming a prediction.
 //
 // PrefixStrategy follows a predicted order of goroutine picks, then lets the
-// rest of the program run with seeded random picks. A program choice
+// rest of the program run: the last goroutine while it can move, else a
+// seeded random pick. A program choice
 // (choose(n), a select case) is answered with the choice the same goroutine
 // made at the same point of the recorded run. The run's own schedule
 // (ExecutionResult.schedule) is what gets reported: it replays exactly.
@@ -57,6 +58,8 @@ class PrefixStrategy final : public check::Strategy {
   std::size_t pos_ = 0;
   std::size_t followed_ = 0;
   std::size_t skipped_ = 0;
+  GoroutineId last_ = no_goroutine;
+  std::size_t streak_ = 0;
   check::Rng rng_;
   Execution* x_ = nullptr;
   bool ran_ = false;
