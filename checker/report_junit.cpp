@@ -81,9 +81,11 @@ std::string report_to_junit(const std::vector<Report>& reports) {
       }
       const Finding& first = *main;
       std::ostringstream text;
-      for (std::size_t i = 0; i < r.findings.size(); ++i) {
-        if (i > 0) text << "\n";
-        print_finding(text, r.findings[i], to);
+      print_finding(text, *main, to);
+      for (const Finding& f : r.findings) {
+        if (&f == main) continue;
+        text << "\n";
+        print_finding(text, f, to);
       }
       os << "      <failure type=\"" << finding_name(verdict ? *verdict : first.kind) << "\" message=\""
          << xml_escape(finding_headline(first) + ": " + first.message) << "\">" << xml_escape(text.str())

@@ -64,7 +64,7 @@ std::string report_to_perfetto(const Report& r) {
       if (e.partner) args["partner"] = *e.partner;
       if (!e.flags.empty()) args["flags"] = e.flags;
       args["where"] = at(e.where);
-      if (!e.where.function.empty()) args["function"] = e.where.function;
+      if (!e.where.function.empty()) args["function"] = readable_function(e.where.function);
       x["args"] = args;
       events.push_back(x);
     }

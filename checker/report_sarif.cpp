@@ -95,8 +95,11 @@ ordered_json code_flow(const Finding& f) {
   ordered_json threads = ordered_json::array();
   for (auto& [g, flow] : flows) threads.push_back(std::move(flow));
   ordered_json cf;
-  cf["message"] = {{"text", "counterexample: " + std::to_string(f.trace.preemptions) + " preemptions, " +
-                                std::to_string(f.trace.steps) + " steps"}};
+  const auto count = [](std::uint64_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  cf["message"] = {
+      {"text", "counterexample: " + count(f.trace.preemptions, "preemption") + ", " + count(f.trace.steps, "step")}};
   cf["threadFlows"] = threads;
   return cf;
 }

@@ -43,7 +43,9 @@ const BlockedGoroutine* blocked_ref(const Trace& t, GoroutineId g) {
 // A function name as a person reads it: without the return type that
 // source_location adds, and the lambda itself rather than the std::function
 // thunk the symbolizer sees for operators such as x++.
-std::string tidy_function(std::string f) {
+}  // namespace
+
+std::string readable_function(std::string f) {
   static const std::string thunk = "std::_Function_handler<";
   if (f.rfind(thunk, 0) == 0) {
     // std::_Function_handler<void (), NAME>::_M_invoke(...): keep NAME.
@@ -65,7 +67,9 @@ std::string tidy_function(std::string f) {
   return f;
 }
 
-std::string function_or(const SourceRef& s) { return s.function.empty() ? "?" : tidy_function(s.function); }
+namespace {
+
+std::string function_or(const SourceRef& s) { return s.function.empty() ? "?" : readable_function(s.function); }
 
 // Go prints a frame as the function, then the file and line indented by a tab.
 void print_frame(std::ostream& os, const SourceRef& s) { os << "  " << function_or(s) << "\n      " << at(s) << "\n"; }

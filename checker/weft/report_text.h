@@ -34,6 +34,10 @@ std::string go_wait_reason(const BlockedGoroutine& b);
 // held by goroutine 1".
 std::vector<std::string> wait_cycles(const std::vector<BlockedGoroutine>& blocked);
 
+// A function name without its return type, and the lambda rather than the
+// std::function thunk around it.
+std::string readable_function(std::string f);
+
 // The one-line headline of a finding ("WARNING: DATA RACE", "panic: ...").
 std::string finding_headline(const Finding& f);
 
