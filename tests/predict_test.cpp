@@ -1,5 +1,7 @@
 // Prediction from one execution: the bug another interleaving shows is found,
 // every reported prediction replays, and correct programs get no finding.
+#include "weft/predict.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include "../checker/predict/trace_model.h"
 #include "weft/check.h"
 #include "weft/model.h"
-#include "weft/predict.h"
 #include "weft/weft.h"
 
 namespace {
@@ -23,10 +24,13 @@ const weft::Model& model(const std::string& name) {
   return *m;
 }
 
-weft::Params defaults(const weft::Model& m) { return weft::resolve_params(m, {}); }
+weft::Params defaults(const weft::Model& m) {
+  return weft::resolve_params(m, {});
+}
 
 // The complete schedule of one random execution.
-weft::ExecutionResult random_run(const weft::Model& m, const weft::Params& p, std::uint64_t seed, bool record) {
+weft::ExecutionResult random_run(const weft::Model& m, const weft::Params& p, std::uint64_t seed,
+                                 bool record) {
   weft::check::RandomStrategy s(seed);
   s.next();
   weft::detail::StackPool pool(256 * 1024);
@@ -47,7 +51,8 @@ void expect_replays(const weft::Model& m, const weft::Params& p, const std::vect
   for (const Finding& f : fs) {
     weft::check::ReplayOutcome r = weft::check::replay_schedule(m.body, p, CheckOptions{}, f.trace.schedule);
     EXPECT_EQ(r.divergence, "") << m.name;
-    EXPECT_TRUE(shows(r.findings, f.kind)) << m.name << ": " << weft::finding_name(f.kind) << " did not replay";
+    EXPECT_TRUE(shows(r.findings, f.kind))
+        << m.name << ": " << weft::finding_name(f.kind) << " did not replay";
   }
 }
 
@@ -65,10 +70,12 @@ TEST_P(PredictModels, FindsTheBugFromOneExecutionAndItReplays) {
   int predicted_only = 0;
   for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
     weft::ExecutionResult observed = random_run(m, p, seed, false);
-    weft::check::ReplayOutcome seen = weft::check::replay_schedule(m.body, p, CheckOptions{}, observed.schedule);
+    weft::check::ReplayOutcome seen =
+        weft::check::replay_schedule(m.body, p, CheckOptions{}, observed.schedule);
     weft::predict::PredictOptions po;
     po.seed = seed;
-    weft::predict::PredictOutcome out = weft::predict::predict_schedule(m.body, p, CheckOptions{}, po, observed.schedule);
+    weft::predict::PredictOutcome out =
+        weft::predict::predict_schedule(m.body, p, CheckOptions{}, po, observed.schedule);
     EXPECT_EQ(out.skipped, "") << c.model << " seed " << seed;
     EXPECT_TRUE(shows(out.findings, c.kind) || shows(seen.findings, c.kind))
         << c.model << " seed " << seed << ": neither the execution nor a prediction shows the bug";
@@ -124,15 +131,17 @@ TEST_P(CorrectPrograms, YieldNoConfirmedPrediction) {
   const weft::Params p = defaults(m);
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     weft::ExecutionResult observed = random_run(m, p, seed, false);
-    weft::predict::PredictOutcome out = weft::predict::predict_schedule(m.body, p, CheckOptions{}, {}, observed.schedule);
+    weft::predict::PredictOutcome out =
+        weft::predict::predict_schedule(m.body, p, CheckOptions{}, {}, observed.schedule);
     EXPECT_EQ(out.skipped, "");
-    EXPECT_TRUE(out.findings.empty()) << GetParam() << " seed " << seed << ": "
-                                      << (out.findings.empty() ? "" : out.findings[0].message);
+    EXPECT_TRUE(out.findings.empty())
+        << GetParam() << " seed " << seed << ": " << (out.findings.empty() ? "" : out.findings[0].message);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, CorrectPrograms,
-                         ::testing::Values("counter_mutex", "philosophers_fixed", "sum_mutex", "sum_channel"));
+                         ::testing::Values("counter_mutex", "philosophers_fixed", "sum_mutex",
+                                           "sum_channel"));
 
 // A teaching model: the recorded run is serial (no lost update), the
 // prediction moves one increment between the other's load and store.
@@ -142,10 +151,12 @@ TEST(Predict, CounterRaceFromASerialExecution) {
   int tried = 0;
   for (std::uint64_t seed = 1; seed <= 40 && tried < 3; ++seed) {
     weft::ExecutionResult observed = random_run(m, p, seed, false);
-    weft::check::ReplayOutcome seen = weft::check::replay_schedule(m.body, p, CheckOptions{}, observed.schedule);
+    weft::check::ReplayOutcome seen =
+        weft::check::replay_schedule(m.body, p, CheckOptions{}, observed.schedule);
     if (shows(seen.findings, FindingKind::lost_update)) continue;
     ++tried;
-    weft::predict::PredictOutcome out = weft::predict::predict_schedule(m.body, p, CheckOptions{}, {}, observed.schedule);
+    weft::predict::PredictOutcome out =
+        weft::predict::predict_schedule(m.body, p, CheckOptions{}, {}, observed.schedule);
     EXPECT_TRUE(shows(out.findings, FindingKind::lost_update)) << "seed " << seed;
     expect_replays(m, p, out.findings);
   }
@@ -185,10 +196,12 @@ TEST(Predict, ChannelAndMutexDeadlockWithoutALockCycle) {
       schedule = r.schedule;
     }
     ++tried;
-    weft::predict::PredictOutcome out = weft::predict::predict_schedule(hold_and_send, p, CheckOptions{}, {}, schedule);
+    weft::predict::PredictOutcome out =
+        weft::predict::predict_schedule(hold_and_send, p, CheckOptions{}, {}, schedule);
     ASSERT_TRUE(shows(out.findings, FindingKind::deadlock)) << "seed " << seed;
     for (const Finding& f : out.findings) {
-      weft::check::ReplayOutcome r = weft::check::replay_schedule(hold_and_send, p, CheckOptions{}, f.trace.schedule);
+      weft::check::ReplayOutcome r =
+          weft::check::replay_schedule(hold_and_send, p, CheckOptions{}, f.trace.schedule);
       EXPECT_EQ(r.divergence, "");
       EXPECT_TRUE(shows(r.findings, f.kind));
     }
@@ -204,7 +217,8 @@ TEST(Predict, SmallWindowsOnALongExecution) {
   ASSERT_GT(observed.steps, 900u);
   weft::predict::PredictOptions po;
   po.window = 200;
-  weft::predict::PredictOutcome out = weft::predict::predict_schedule(m.body, p, CheckOptions{}, po, observed.schedule);
+  weft::predict::PredictOutcome out =
+      weft::predict::predict_schedule(m.body, p, CheckOptions{}, po, observed.schedule);
   EXPECT_GE(out.stats.windows, 2u);
   EXPECT_TRUE(shows(out.findings, FindingKind::deadlock));
   expect_replays(m, p, out.findings);

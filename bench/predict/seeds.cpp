@@ -25,10 +25,10 @@ struct Row {
   std::string model;
   std::string kind;
   std::vector<double> without, with;  // executions until found (cap + 1 when never)
-  std::size_t first_with = 0;          // seeds found from the first execution, with prediction
-  std::size_t missed_without = 0;      // seeds random testing did not find within the cap
+  std::size_t first_with = 0;         // seeds found from the first execution, with prediction
+  std::size_t missed_without = 0;     // seeds random testing did not find within the cap
   std::size_t missed_with = 0;
-  std::vector<double> solver;          // seconds per predicted execution of ~1000 events
+  std::vector<double> solver;  // seconds per predicted execution of ~1000 events
   std::vector<double> events;
   std::uint64_t predictions = 0, unconfirmed = 0;
 };
@@ -124,25 +124,33 @@ int main(int argc, char** argv) {
       }
       weft::predict::PredictOptions po;
       po.seed = seed;
-      weft::predict::PredictOutcome out = weft::predict::predict_schedule(m->body, lp, CheckOptions{}, po, schedule);
+      weft::predict::PredictOutcome out =
+          weft::predict::predict_schedule(m->body, lp, CheckOptions{}, po, schedule);
       row.solver.push_back(out.stats.solver_seconds);
       row.events.push_back(static_cast<double>(steps));
     }
     rows.push_back(std::move(row));
     std::fprintf(stderr, "%s done\n", name.c_str());
   }
-  std::printf("seeds per model: %llu; random executions capped at %llu (a seed that never finds the bug counts as cap + 1)\n\n",
-              static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(cap));
-  std::printf("| model | bug | median executions, random | median executions, random + prediction | found in the 1st execution with prediction | not found within the cap (random / with prediction) | speed-up of the median | predictions (unconfirmed) | events per long execution (median) | solver s per long execution (median / max) |\n");
+  std::printf(
+      "seeds per model: %llu; random executions capped at %llu (a seed that never finds the bug counts as "
+      "cap + 1)\n\n",
+      static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(cap));
+  std::printf(
+      "| model | bug | median executions, random | median executions, random + prediction | found in the 1st "
+      "execution with prediction | not found within the cap (random / with prediction) | speed-up of the "
+      "median | predictions (unconfirmed) | events per long execution (median) | solver s per long execution "
+      "(median / max) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Row& r : rows) {
     const double mw = median(r.without);
     const double mp = median(r.with);
-    std::printf("| %s | %s | %.1f | %.1f | %zu/%zu | %zu / %zu | %.0fx | %llu (%llu) | %.0f | %.3f / %.3f |\n", r.model.c_str(),
-                r.kind.c_str(), mw, mp, r.first_with, r.with.size(), r.missed_without, r.missed_with,
-                mp > 0 ? mw / mp : 0.0, static_cast<unsigned long long>(r.predictions),
-                static_cast<unsigned long long>(r.unconfirmed), median(r.events), median(r.solver),
-                r.solver.empty() ? 0.0 : *std::max_element(r.solver.begin(), r.solver.end()));
+    std::printf(
+        "| %s | %s | %.1f | %.1f | %zu/%zu | %zu / %zu | %.0fx | %llu (%llu) | %.0f | %.3f / %.3f |\n",
+        r.model.c_str(), r.kind.c_str(), mw, mp, r.first_with, r.with.size(), r.missed_without, r.missed_with,
+        mp > 0 ? mw / mp : 0.0, static_cast<unsigned long long>(r.predictions),
+        static_cast<unsigned long long>(r.unconfirmed), median(r.events), median(r.solver),
+        r.solver.empty() ? 0.0 : *std::max_element(r.solver.begin(), r.solver.end()));
   }
   return 0;
 }

@@ -22,8 +22,12 @@ FindingKind Query::finding() const {
 
 namespace {
 
-bool is_store(const TEvent& e) { return e.op == OpKind::store; }
-bool is_load(const TEvent& e) { return e.op == OpKind::load; }
+bool is_store(const TEvent& e) {
+  return e.op == OpKind::store;
+}
+bool is_load(const TEvent& e) {
+  return e.op == OpKind::load;
+}
 
 // Orders that every reordering keeps: program order, spawn, and the message
 // a receive got (its send, or the close it saw). Mutex order is not among
@@ -192,7 +196,8 @@ std::vector<Query> make_queries(const TraceModel& t, std::size_t begin, std::siz
   for (std::size_t e = begin; e < std::min(end, t.picks) && !can_block; ++e) {
     const TEvent& ev = t.events[e];
     if (ev.op == OpKind::wg_wait) can_block = true;
-    if ((ev.op == OpKind::chan_send || ev.op == OpKind::chan_recv) && ev.obj != no_object && !t.frozen_obj[ev.obj]) {
+    if ((ev.op == OpKind::chan_send || ev.op == OpKind::chan_recv) && ev.obj != no_object &&
+        !t.frozen_obj[ev.obj]) {
       can_block = true;
     }
   }
@@ -339,7 +344,9 @@ z3::expr WindowEncoding::closed(std::size_t ch) {
   return any.empty() ? c_.bool_val(false) : z3::mk_or(any);
 }
 
-z3::expr WindowEncoding::in_buffer(std::size_t ch) { return sent_[ch] - received_[ch]; }
+z3::expr WindowEncoding::in_buffer(std::size_t ch) {
+  return sent_[ch] - received_[ch];
+}
 
 z3::expr WindowEncoding::partner_waiting(std::size_t ch, GoroutineId g, OpKind op) {
   z3::expr_vector any(c_);
@@ -496,7 +503,8 @@ bool WindowEncoding::same_run(std::size_t a, std::size_t b, std::size_t c) const
 void WindowEncoding::add_reads(z3::solver& s) {
   for (std::size_t r = begin_; r < end_; ++r) {
     const TEvent& rd = t_.events[r];
-    if (scope(r) != Scope::var || !is_load(rd) || rd.obj == no_object || t_.object_kinds[rd.obj] != "shared") continue;
+    if (scope(r) != Scope::var || !is_load(rd) || rd.obj == no_object || t_.object_kinds[rd.obj] != "shared")
+      continue;
     const std::size_t w = rd.rf;
     z3::expr_vector keep(c_);
     if (w != none && scope(w) == Scope::var) keep.push_back(X(w) && O(w) < O(r));
@@ -538,8 +546,8 @@ void WindowEncoding::add_sections(z3::solver& s) {
       const std::size_t r = link_[k];
       if (r != none && last_of_run.count(run_of_[k]) && scope(r) == Scope::var) {
         const Section* a = last_of_run[run_of_[k]];
-        s.add(z3::implies(X(r), a->release == none ? c_.bool_val(false)
-                                                   : X(a->release) && O(a->release) < O(b->acquire)));
+        s.add(z3::implies(
+            X(r), a->release == none ? c_.bool_val(false) : X(a->release) && O(a->release) < O(b->acquire)));
       }
       last_of_run[run_of_[k]] = b;
     }
@@ -601,7 +609,8 @@ void WindowEncoding::add_channels(z3::solver& s) {
       if (m.recv != none && scope(m.recv) == Scope::var) {
         s.add(z3::implies(X(m.recv), X(m.send) && O(m.send) <= O(m.recv)));
       }
-      if (m.recv != none && scope(m.recv) == Scope::fixed && t_.events[m.recv].parked && scope(m.send) == Scope::var) {
+      if (m.recv != none && scope(m.recv) == Scope::fixed && t_.events[m.recv].parked &&
+          scope(m.send) == Scope::var) {
         s.add(X(m.send));
       }
       if (k >= c.capacity && scope(m.send) == Scope::var) {
@@ -692,7 +701,8 @@ void WindowEncoding::add_frozen(z3::solver& s) {
   for (std::size_t p = 0; p < t_.picks; ++p) {
     const TEvent& ev = t_.events[p];
     if (!ev.parked || ev.tail || ev.completion == none) continue;
-    const bool frozen = ev.op == OpKind::select || (ev.obj != no_object && t_.frozen_obj[ev.obj]) || ev.close != none;
+    const bool frozen =
+        ev.op == OpKind::select || (ev.obj != no_object && t_.frozen_obj[ev.obj]) || ev.close != none;
     if (!frozen) continue;
     const std::size_t c = ev.completion;
     if (scope(c) == Scope::var) s.add(z3::implies(X(c), X(p) && O(p) < O(c)));
@@ -741,7 +751,8 @@ std::vector<std::size_t> WindowEncoding::order(const z3::model& m, const Query& 
   for (std::size_t e = 0; e < t_.picks; ++e) {
     if (scope_[e] == Scope::fixed) {
       ev.emplace_back(static_cast<std::int64_t>(e), e);
-    } else if (scope_[e] == Scope::var && static_cast<std::int64_t>(t_.events[e].pos) < count[t_.events[e].g]) {
+    } else if (scope_[e] == Scope::var &&
+               static_cast<std::int64_t>(t_.events[e].pos) < count[t_.events[e].g]) {
       ev.emplace_back(m.eval(order_[static_cast<std::size_t>(var_of_[e])], true).get_numeral_int64(), e);
     }
   }

@@ -93,16 +93,16 @@ class WindowEncoding {
   // FIFO keeps the executed sends (receives) a prefix in message order, so
   // message k was sent iff sent > k.
   std::vector<z3::expr> sent_, received_;
-  std::vector<int> var_of_;             // event -> index into order_ (-1: none)
+  std::vector<int> var_of_;  // event -> index into order_ (-1: none)
   std::vector<z3::expr> order_;
-  std::vector<int> keep_of_;            // event -> index into keep_ (-1: not guarded)
+  std::vector<int> keep_of_;  // event -> index into keep_ (-1: not guarded)
   std::vector<z3::expr> keep_;
   std::vector<std::size_t> guarded_reads_;
   // Critical sections of one lock that pass data along (a read in each one
   // sees a write of the one before) keep their recorded order: a run.
-  std::vector<std::size_t> run_of_;                   // section -> run (none: not in one)
-  std::vector<std::size_t> run_pos_;                  // section -> position in its run
-  std::vector<std::size_t> link_;                     // section -> its read of the previous one's write (none)
+  std::vector<std::size_t> run_of_;   // section -> run (none: not in one)
+  std::vector<std::size_t> run_pos_;  // section -> position in its run
+  std::vector<std::size_t> link_;     // section -> its read of the previous one's write (none)
   std::vector<std::vector<std::size_t>> sections_of_;  // event -> sections it lies in
   std::size_t vars_ = 0;
 };

@@ -63,7 +63,8 @@ std::string finding_key(const check::Finding& f) {
 // detectors: the finding counts only if the replay shows it.
 std::optional<check::Finding> confirm(const std::function<void()>& body, const Params& params,
                                       const check::CheckOptions& options, std::vector<GoroutineId> picks,
-                                      const std::vector<ChoiceRecord>& choices, const Query& q, std::uint64_t seed) {
+                                      const std::vector<ChoiceRecord>& choices, const Query& q,
+                                      std::uint64_t seed) {
   PrefixStrategy strategy(std::move(picks), choices, seed);
   strategy.next();
   detail::StackPool pool(options.stack_size);
@@ -146,7 +147,9 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
         out.stats.solver_seconds += std::chrono::duration<double>(Clock::now() - before).count();
         if (std::getenv("WEFT_PREDICT_DEBUG") != nullptr) {
           std::fprintf(stderr, "query %s: %s in %.3f s\n", q.key.c_str(),
-                       res == z3::sat ? "sat" : res == z3::unsat ? "unsat" : "unknown",
+                       res == z3::sat     ? "sat"
+                       : res == z3::unsat ? "unsat"
+                                          : "unknown",
                        std::chrono::duration<double>(Clock::now() - before).count());
         }
         if (res == z3::unknown) {
@@ -179,7 +182,8 @@ PredictOutcome predict_schedule(const std::function<void()>& body, const Params&
 }
 
 check::Report run_predict(const std::string& name, const std::function<void()>& body, const Params& params,
-                          const check::CheckOptions& options, const PredictOptions& popts, PredictStats* stats_out) {
+                          const check::CheckOptions& options, const PredictOptions& popts,
+                          PredictStats* stats_out) {
   const auto start = Clock::now();
   check::Report report;
   report.model = name;

@@ -40,7 +40,8 @@ class ChoiceTap final : public Scheduler {
 
 class PrefixStrategy final : public check::Strategy {
  public:
-  PrefixStrategy(std::vector<GoroutineId> prefix, const std::vector<ChoiceRecord>& choices, std::uint64_t seed);
+  PrefixStrategy(std::vector<GoroutineId> prefix, const std::vector<ChoiceRecord>& choices,
+                 std::uint64_t seed);
   bool next() override;
   bool exhaustive() const override { return false; }
   std::string name() const override { return "predicted"; }

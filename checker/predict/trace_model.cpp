@@ -8,7 +8,9 @@ namespace weft::predict {
 
 namespace {
 
-bool is_lock_kind(const std::string& kind) { return kind == "mutex" || kind == "rwmutex"; }
+bool is_lock_kind(const std::string& kind) {
+  return kind == "mutex" || kind == "rwmutex";
+}
 
 }  // namespace
 
@@ -76,7 +78,7 @@ bool build_trace_model(const ExecutionResult& r, TraceModel& t, std::string& err
   }
 
   // Parks and their completions; spawn; reads-from; channels; sections.
-  std::vector<std::size_t> parked(n_g, none);   // a goroutine's uncompleted park
+  std::vector<std::size_t> parked(n_g, none);  // a goroutine's uncompleted park
   std::vector<std::size_t> last_store(n_obj, none);
   std::map<std::pair<ObjectId, GoroutineId>, std::size_t> open_read;  // rwmutex read sections
   std::vector<std::size_t> open_write(n_obj, none);                   // mutex / rwmutex write sections
@@ -145,7 +147,8 @@ bool build_trace_model(const ExecutionResult& r, TraceModel& t, std::string& err
     const std::size_t idx = of_raw[i];
     TEvent& te = t.events[idx];
     if (o != no_object && o < n_obj) t.obj_events[o].push_back(idx);
-    if (e.is(Event::blocked) && (e.op == OpKind::chan_send || e.op == OpKind::chan_recv || e.op == OpKind::select)) {
+    if (e.is(Event::blocked) &&
+        (e.op == OpKind::chan_send || e.op == OpKind::chan_recv || e.op == OpKind::select)) {
       te.parked = true;
       parked[e.g] = idx;
       if (o == no_object && e.op != OpKind::select) te.tail = true;  // nil channel: blocks forever
@@ -284,7 +287,8 @@ bool build_trace_model(const ExecutionResult& r, TraceModel& t, std::string& err
     t.events.push_back(te);
   }
   for (std::size_t g = 0; g < n_g; ++g) {
-    if (t.spawned_by[g] != none && !t.by_g[g].empty()) t.events[t.spawned_by[g]].child_first = t.by_g[g].front();
+    if (t.spawned_by[g] != none && !t.by_g[g].empty())
+      t.events[t.spawned_by[g]].child_first = t.by_g[g].front();
   }
   for (ChannelInfo& c : t.channels) {
     for (const Message& m : c.messages) {

@@ -62,7 +62,8 @@ WEFT_MODEL(pipeline_count, "a long pipeline; two far-apart stages do an unlocked
 // a, but only after a long stretch of unrelated work. They deadlock only if
 // `early` stalls between its two locks for that whole stretch.
 WEFT_MODEL(lock_inversion_far, "a lock-order inversion between two goroutines, far apart in time",
-           Expect::finds(FindingKind::deadlock), {"gap", 8, "unrelated steps before the second order", 0, 100000},
+           Expect::finds(FindingKind::deadlock),
+           {"gap", 8, "unrelated steps before the second order", 0, 100000},
            {"workers", 3, "goroutines doing unrelated work", 0, 64},
            {"work", 60, "unrelated steps per worker", 0, 100000}) {
   const auto gap = weft::param("gap");
@@ -142,7 +143,8 @@ WEFT_MODEL(bank_transfer, "transfers lock the two accounts in argument order; on
   });
   for (std::size_t i = 2; i + 1 < n; ++i) {
     weft::go([=] {
-      for (std::int64_t r = 0; r < rounds; ++r) transfer(*accounts, i, i + 1 + static_cast<std::size_t>(r) % (n - i - 1), 1);
+      for (std::int64_t r = 0; r < rounds; ++r)
+        transfer(*accounts, i, i + 1 + static_cast<std::size_t>(r) % (n - i - 1), 1);
       wg.done();
     });
   }

@@ -43,21 +43,21 @@ struct PredictOptions {
 };
 
 struct PredictStats {
-  std::uint64_t events = 0;        // events encoded (all windows)
+  std::uint64_t events = 0;  // events encoded (all windows)
   std::uint64_t windows = 0;
-  std::uint64_t candidates = 0;    // queries before the cheap filters
-  std::uint64_t queries = 0;       // queries the solver saw
-  std::uint64_t predictions = 0;   // satisfiable queries (each one confirmed by a run)
+  std::uint64_t candidates = 0;   // queries before the cheap filters
+  std::uint64_t queries = 0;      // queries the solver saw
+  std::uint64_t predictions = 0;  // satisfiable queries (each one confirmed by a run)
   std::uint64_t confirmed = 0;
-  std::uint64_t unconfirmed = 0;   // predicted, but the run did not show it: never reported
-  std::uint64_t unknown = 0;       // solver timeouts
-  double solver_seconds = 0;       // time in the solver (building and checking)
+  std::uint64_t unconfirmed = 0;  // predicted, but the run did not show it: never reported
+  std::uint64_t unknown = 0;      // solver timeouts
+  double solver_seconds = 0;      // time in the solver (building and checking)
 };
 
 struct PredictOutcome {
   std::vector<check::Finding> findings;  // confirmed, each with the full replayable schedule
   PredictStats stats;
-  std::string skipped;                   // why nothing was encoded, when so
+  std::string skipped;  // why nothing was encoded, when so
 };
 
 // Re-runs `schedule` (a complete schedule of an execution of `body`) with
