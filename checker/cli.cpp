@@ -17,6 +17,7 @@
 #include "weft/report_perfetto.h"
 #include "weft/report_sarif.h"
 #include "weft/report_text.h"
+#include "weft/view.h"
 
 namespace weft::cli {
 
@@ -291,6 +292,25 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose) 
   return exit_finding;
 }
 
+int cmd_view(const std::string& file, const std::string& out_path, const std::string& which) {
+  check::Report rep;
+  try {
+    rep = check::report_from_json(read_file(file));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(file + ": " + e.what());
+  }
+  std::size_t index = 0;
+  try {
+    index = check::select_finding(rep, which);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(file + ": " + e.what());
+  }
+  write_file(out_path, check::render_view(rep, index));
+  std::cout << "trace of finding " << (index + 1) << " (" << finding_name(rep.findings[index].kind) << ") written to "
+            << out_path << "\n";
+  return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -359,6 +379,14 @@ int main(int argc, char** argv) {
   rep->add_option("--finding", replay_which, "which finding: its number (1-based) or its kind");
   rep->add_flag("--verbose,-v", replay_verbose, "print more detail");
 
+  std::string view_file;
+  std::string view_out;
+  std::string view_which;
+  auto* viw = app.add_subcommand("view", "write a counterexample as one self-contained interactive HTML page");
+  viw->add_option("file", view_file, "a JSON report written by weft check")->required();
+  viw->add_option("-o,--output", view_out, "the HTML file to write")->required();
+  viw->add_option("--finding", view_which, "which finding: its number (1-based) or its kind");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -374,6 +402,7 @@ int main(int argc, char** argv) {
       return cmd_predict(pa);
     }
     if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose);
+    if (viw->parsed()) return cmd_view(view_file, view_out, view_which);
   } catch (const UsageError& e) {
     std::cerr << "weft: " << e.what() << "\n";
     return exit_usage;
