@@ -122,10 +122,15 @@ int cmd_check(const CheckArgs& a) {
     throw UsageError(e.what());
   }
   check::CheckOptions opts = a.opts;
-  if (opts.strategy != "dfs" && opts.strategy != "random") {
-    throw UsageError("unknown strategy '" + opts.strategy + "' (known: dfs, random)");
+  if (opts.strategy != "dfs" && opts.strategy != "random" && opts.strategy != "source-dpor" &&
+      opts.strategy != "pct") {
+    throw UsageError("unknown strategy '" + opts.strategy + "' (known: dfs, source-dpor, pct, random)");
   }
-  if (opts.strategy == "random" && !a.max_exec_given) opts.max_executions = 10000;
+  if (opts.max_preemptions && opts.strategy != "dfs") {
+    throw UsageError("--max-preemptions bounds a depth-first search: it needs --strategy dfs");
+  }
+  if (opts.pct_depth < 1) throw UsageError("--depth must be at least 1");
+  if ((opts.strategy == "random" || opts.strategy == "pct") && !a.max_exec_given) opts.max_executions = 10000;
   if (a.predict && opts.strategy != "random") throw UsageError("--predict needs --strategy random");
   if (!a.predict) opts.predict_every = 0;
   if (a.predict && opts.predict_every == 0) throw UsageError("--predict-every must be at least 1");
@@ -324,7 +329,13 @@ int main(int argc, char** argv) {
   auto* chk = app.add_subcommand("check", "explore a model's interleavings and report findings");
   chk->add_option("model", ca.model, "model name (see weft list)")->required();
   chk->add_option("--set", ca.sets, "set a model parameter: --set n=3 (repeatable)");
-  chk->add_option("--strategy", ca.opts.strategy, "dfs (exhaustive) or random")->capture_default_str();
+  chk->add_option("--strategy", ca.opts.strategy,
+                  "dfs (exhaustive), source-dpor (one execution per equivalence class), pct or random")
+      ->capture_default_str();
+  chk->add_option("--max-preemptions", ca.opts.max_preemptions,
+                  "with dfs: explore only the schedules with at most K preemptions");
+  chk->add_option("--depth", ca.opts.pct_depth, "with pct: the bug depth d (d - 1 priority change points)")
+      ->capture_default_str();
   chk->add_option("--seed", ca.opts.seed, "seed for the random strategy")->capture_default_str();
   auto* me = chk->add_option("--max-executions", ca.opts.max_executions,
                              "stop after this many executions (0: no cap; random defaults to 10000)");

@@ -1,5 +1,7 @@
 #include <stdexcept>
 
+#include "weft/dpor.h"
+#include "weft/report.h"
 #include "weft/strategy.h"
 
 namespace weft::check {
@@ -46,7 +48,24 @@ std::size_t Rng::below(std::size_t n) {
 std::unique_ptr<Strategy> make_strategy(const std::string& name, std::uint64_t seed) {
   if (name == "dfs") return std::make_unique<DfsStrategy>();
   if (name == "random") return std::make_unique<RandomStrategy>(seed);
-  throw std::invalid_argument("unknown strategy '" + name + "' (known: dfs, random)");
+  if (name == "source-dpor") return std::make_unique<SourceDporStrategy>();
+  if (name == "pct") return std::make_unique<PctStrategy>(seed, 3);
+  throw std::invalid_argument("unknown strategy '" + name + "' (known: dfs, source-dpor, pct, random)");
+}
+
+std::unique_ptr<Strategy> make_strategy(const CheckOptions& options) {
+  if (options.max_preemptions) {
+    if (options.strategy != "dfs") {
+      throw std::invalid_argument("--max-preemptions bounds a depth-first search: it needs --strategy dfs, not " +
+                                  options.strategy);
+    }
+    return std::make_unique<BoundedDfsStrategy>(*options.max_preemptions);
+  }
+  if (options.strategy == "pct") {
+    if (options.pct_depth < 1) throw std::invalid_argument("--depth must be at least 1");
+    return std::make_unique<PctStrategy>(options.seed, options.pct_depth);
+  }
+  return make_strategy(options.strategy, options.seed);
 }
 
 }  // namespace weft::check

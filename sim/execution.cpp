@@ -248,10 +248,13 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
   while (!stop_) {
     main_done = goroutines_[0]->state == State::done;
     enabled_.clear();
+    disabled_.clear();
     for (auto& g : goroutines_) {
       if (g->state != State::pending) continue;
       if (g->obj == nullptr || g->obj->enabled(*g, g->op)) {
         enabled_.push_back({g->id, g->op, g->obj != nullptr ? g->obj->id : no_object, g->loc});
+      } else {
+        disabled_.push_back({g->id, g->op, g->obj->id, g->loc});
       }
     }
     if (enabled_.empty()) {
@@ -282,6 +285,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
       result_.where = enabled_.front().loc;
       break;
     }
+    scheduler_.disabled(disabled_);
     std::size_t idx = scheduler_.pick(enabled_);
     if (idx >= enabled_.size()) {
       std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx,
@@ -295,6 +299,13 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
     run_woken();
   }
   result_.steps = steps_;
+  disabled_.clear();
+  for (auto& g : goroutines_) {
+    if (g->state == State::pending) {
+      disabled_.push_back({g->id, g->op, g->obj != nullptr ? g->obj->id : no_object, g->loc});
+    }
+  }
+  scheduler_.end(disabled_);
   for (auto& g : goroutines_) {
     result_.goroutines.push_back({g->id, g->parent, g->created_at, g->state == State::done});
   }

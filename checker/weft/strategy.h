@@ -24,6 +24,9 @@ class Strategy : public Scheduler {
   // Set when the program behaved differently on the same decisions
   // (nondeterminism outside weft's control).
   const std::string& error() const { return error_; }
+  // True when the last execution was abandoned because everything after it
+  // was already explored (sleep sets); counted apart as a blocked execution.
+  virtual bool blocked_last() const { return false; }
 
  protected:
   std::string error_;
@@ -104,5 +107,9 @@ class ReplayStrategy final : public Strategy {
 // Counts preemptions in any schedule: a switch away from a goroutine that was
 // still enabled. Used by the replay.
 std::unique_ptr<Strategy> make_strategy(const std::string& name, std::uint64_t seed);
+// The strategy the options ask for: `strategy` by name, a preemption-bounded
+// DFS when `max_preemptions` is set, PCT with `pct_depth` (checker/weft/dpor.h).
+struct CheckOptions;
+std::unique_ptr<Strategy> make_strategy(const CheckOptions& options);
 
 }  // namespace weft::check

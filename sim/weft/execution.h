@@ -115,6 +115,9 @@ class Execution {
   // Ends the execution after the current step with this finding (a detector's verdict).
   void stop(FindingKind kind, std::string message, GoroutineId culprit, std::source_location where);
   bool stopping() const { return stop_; }
+  // Ends the execution after the current step without a finding: the
+  // scheduler found nothing new can follow (a sleep-set-blocked execution).
+  void abandon() { stop_ = true; }
 
   // --- for the operations in sim/ ---
   static Execution* current();
@@ -161,6 +164,7 @@ class Execution {
   std::vector<std::unique_ptr<detail::ObjectState>> objects_;
   std::vector<detail::Goroutine*> woken_;
   std::vector<Candidate> enabled_;
+  std::vector<Candidate> disabled_;
   detail::Goroutine* current_ = nullptr;
   std::uint64_t steps_ = 0;
   std::uint64_t epoch_ = 0;

@@ -62,6 +62,14 @@ class Scheduler {
   virtual std::size_t pick(std::span<const Candidate> enabled) = 0;
   // Returns a value in [0, n), n >= 2.
   virtual std::size_t choose(std::size_t n, ChoiceKind why) = 0;
+  // Called just before pick() with the goroutines that wait at a scheduling
+  // point but cannot move now (a Lock of a held mutex), each with its
+  // operation. Partial-order reduction needs them: whoever disables them
+  // is a dependency.
+  virtual void disabled(std::span<const Candidate>) {}
+  // Called once when the execution ends, with every goroutine still waiting
+  // at a scheduling point (enabled or not).
+  virtual void end(std::span<const Candidate>) {}
 };
 
 class Observer {

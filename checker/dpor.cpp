@@ -1,0 +1,348 @@
+// Source-set DPOR with sleep sets over weft's steps.
+//
+// A step is what happens between two picks: the picked goroutine's
+// operation, including its choices and the completions it hands to parked
+// partners. Each step is summarised by the objects it accessed (the
+// dependency table, weft/dependency.h) and gets a vector clock: the steps it
+// depends on, transitively. Two steps race when they conflict, belong to
+// different goroutines and nothing between them orders them. For every race
+// the state before the earlier step must also try one goroutine that can
+// start the reversed order (a "source set" element); a goroutine that waits
+// at a disabled operation (a Lock of a held mutex) races like an executed
+// step, so operations that enable or disable each other are never missed.
+// Sleep sets keep any two complete executions from being equivalent.
+#include <algorithm>
+
+#include "weft/dpor.h"
+
+namespace weft::check {
+
+namespace {
+
+using Clock = std::vector<std::uint32_t>;  // per goroutine: 1 + index of its latest step that happened before
+
+void join(Clock& into, const Clock& from) {
+  if (into.size() < from.size()) into.resize(from.size(), 0);
+  for (std::size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);
+}
+
+std::uint32_t at(const Clock& c, GoroutineId g) { return g < c.size() ? c[g] : 0; }
+
+bool contains(const std::vector<GoroutineId>& v, GoroutineId g) { return std::find(v.begin(), v.end(), g) != v.end(); }
+
+struct Sleeper {
+  GoroutineId g;
+  StepAccesses acc;  // the step it takes from here (all its variants)
+};
+
+bool asleep(const std::vector<Sleeper>& sleep, GoroutineId g) {
+  return std::any_of(sleep.begin(), sleep.end(), [g](const Sleeper& s) { return s.g == g; });
+}
+
+struct Choice {
+  std::uint32_t n;
+  std::uint32_t taken;
+};
+
+// One scheduling point of the current path and the step taken from it.
+struct Node {
+  // --- the state before the step: fixed once the node exists ---
+  std::vector<GoroutineId> enabled;
+  std::vector<Sleeper> sleep;
+  std::vector<GoroutineId> backtrack;  // goroutines to try from here (tried ones included)
+  std::vector<Sleeper> done;           // goroutines fully explored from here
+  // --- the step taken ---
+  GoroutineId chosen = no_goroutine;
+  std::vector<Choice> choices;
+  StepAccesses acc;        // of the current run of the step
+  StepAccesses acc_union;  // over every variant (choice) of the chosen goroutine's step
+  std::vector<GoroutineId> woken;  // goroutines whose next step follows this one (spawned, handed off, signalled)
+  Clock clock;
+};
+
+class Feed final : public Observer {
+ public:
+  explicit Feed(SourceDporStrategy& s) : s_(s) {}
+  void on_event(Execution&, const Event& e) override { s_.on_event(e); }
+
+ private:
+  SourceDporStrategy& s_;
+};
+
+}  // namespace
+
+struct SourceDporStrategy::State {
+  explicit State(SourceDporStrategy& s) : feed(s) {}
+  Feed feed;
+  Execution* x = nullptr;
+  std::vector<Node> nodes;
+  std::vector<Choice> root_choices;  // choices before the first pick
+  std::size_t fresh_from = 0;        // nodes before this replay a step analysed in an earlier execution
+  std::size_t next_node = 0;         // index of the next pick
+  std::ptrdiff_t cur = -1;           // the node whose step is running
+  std::size_t choice_pos = 0;
+  std::vector<Clock> clocks;  // per goroutine
+  std::vector<std::pair<GoroutineId, StepAccesses>> waiting;
+  bool started = false;
+
+  std::function<ObjectId(ObjectId)> lock_of_cond() {
+    return [this](ObjectId c) -> ObjectId {
+      if (x == nullptr || x->object_kind(c) != "cond") return no_object;
+      return static_cast<ObjectId>(x->object_aux(c) / 2);
+    };
+  }
+
+  Clock& clock_of(GoroutineId g) {
+    if (clocks.size() <= g) clocks.resize(g + 1);
+    return clocks[g];
+  }
+
+  // The race between step j and a later step (or a waiting operation) of
+  // goroutine q with clock `c`, reached after the steps up to `top` (exclusive):
+  // make sure the state before j tries a goroutine that can start the reversal.
+  void reverse(std::size_t j, GoroutineId q, const Clock& c, std::size_t top) {
+    Node& pre = nodes[j];
+    const GoroutineId pj = pre.chosen;
+    // The steps after j that do not depend on it (v), and which goroutines
+    // can go first among them and the racing operation (the initials).
+    std::vector<GoroutineId> initials;
+    std::vector<std::uint32_t> first_in_v;  // per goroutine: 1 + index of its first step in v
+    auto first = [&](GoroutineId g) -> std::uint32_t { return g < first_in_v.size() ? first_in_v[g] : 0; };
+    auto is_initial = [&](const Clock& cm, std::size_t m) {
+      for (GoroutineId r = 0; r < first_in_v.size(); ++r) {
+        const std::uint32_t f = first_in_v[r];
+        if (f != 0 && f - 1 < m && at(cm, r) >= f) return false;  // a step of v happens before
+      }
+      return true;
+    };
+    for (std::size_t m = j + 1; m < top; ++m) {
+      const Node& nm = nodes[m];
+      if (at(nm.clock, pj) >= j + 1) continue;  // after j: not in v
+      const GoroutineId g = nm.chosen;
+      if (first(g) != 0) continue;
+      if (is_initial(nm.clock, m)) initials.push_back(g);
+      if (first_in_v.size() <= g) first_in_v.resize(g + 1, 0);
+      first_in_v[g] = static_cast<std::uint32_t>(m + 1);
+    }
+    if (first(q) == 0 && is_initial(c, top)) initials.push_back(q);
+    for (GoroutineId g : initials) {
+      if (contains(pre.backtrack, g) || asleep(pre.sleep, g)) return;
+    }
+    for (GoroutineId g : initials) {
+      if (contains(pre.enabled, g)) {
+        pre.backtrack.push_back(g);
+        return;
+      }
+    }
+    // No goroutine that could start the reversal can move here (it waits at
+    // a disabled operation): try every goroutine that can.
+    for (GoroutineId g : pre.enabled) {
+      if (!contains(pre.backtrack, g)) pre.backtrack.push_back(g);
+    }
+  }
+
+  // Finds the races of an operation of goroutine q with accesses `acc`
+  // against the steps before `top`; returns q's clock including them.
+  Clock races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report) {
+    Clock c = clock_of(q);
+    for (std::size_t j = top; j-- > 0;) {
+      const Node& nj = nodes[j];
+      if (nj.chosen == q || !conflict(nj.acc, acc)) continue;
+      if (at(c, nj.chosen) < j + 1) {
+        if (report) reverse(j, q, c, top);
+        join(c, nj.clock);
+      }
+    }
+    return c;
+  }
+
+  // The running step is over: compute its clock and analyse its races.
+  void finish_step() {
+    if (cur < 0) return;
+    const auto k = static_cast<std::size_t>(cur);
+    cur = -1;
+    Node& n = nodes[k];
+    if (k >= fresh_from) {
+      for (const Access& a : n.acc) {
+        if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end()) n.acc_union.push_back(a);
+      }
+      Clock c = races(n.chosen, n.acc, k, true);
+      if (c.size() <= n.chosen) c.resize(n.chosen + 1, 0);
+      c[n.chosen] = static_cast<std::uint32_t>(k + 1);
+      nodes[k].clock = std::move(c);
+    }
+    const Node& done = nodes[k];
+    clock_of(done.chosen) = done.clock;
+    for (GoroutineId w : done.woken) join(clock_of(w), done.clock);
+  }
+
+  // Operations that wait (disabled, or left at the end) race like steps.
+  void check_waiting(std::size_t top) {
+    for (auto& [g, acc] : waiting) (void)races(g, acc, top, true);
+  }
+};
+
+SourceDporStrategy::SourceDporStrategy() : s_(std::make_unique<State>(*this)) {}
+SourceDporStrategy::~SourceDporStrategy() = default;
+
+void SourceDporStrategy::begin(Execution& x) {
+  s_->x = &x;
+  x.add_observer(&s_->feed);
+  s_->next_node = 0;
+  s_->cur = -1;
+  s_->choice_pos = 0;
+  s_->clocks.clear();
+  s_->waiting.clear();
+  blocked_ = false;
+}
+
+void SourceDporStrategy::disabled(std::span<const Candidate> waiting) {
+  State& s = *s_;
+  s.waiting.clear();
+  for (const Candidate& c : waiting) {
+    StepAccesses acc;
+    add_pending_accesses(c.op, c.obj, s.lock_of_cond(), acc);
+    s.waiting.emplace_back(c.g, std::move(acc));
+  }
+}
+
+std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
+  State& s = *s_;
+  s.finish_step();
+  const std::size_t k = s.next_node++;
+  if (k < s.nodes.size()) {
+    // Replaying the path to the point where this execution departs.
+    const GoroutineId g = s.nodes[k].chosen;
+    for (std::size_t i = 0; i < enabled.size(); ++i) {
+      if (enabled[i].g != g) continue;
+      s.cur = static_cast<std::ptrdiff_t>(k);
+      s.choice_pos = 0;
+      if (k >= s.fresh_from) {
+        s.nodes[k].acc.clear();
+        s.nodes[k].woken.clear();
+      }
+      return i;
+    }
+    if (error_.empty()) {
+      error_ = "the model is not deterministic: goroutine " + std::to_string(g) + " could not move at step " +
+               std::to_string(k + 1) + " as it did in an earlier run";
+    }
+    return 0;
+  }
+  // A new scheduling point.
+  Node n;
+  for (const Candidate& c : enabled) n.enabled.push_back(c.g);
+  if (k > 0) {
+    const Node& prev = s.nodes[k - 1];
+    for (const auto* list : {&prev.sleep, &prev.done}) {
+      for (const Sleeper& z : *list) {
+        if (z.g != prev.chosen && !conflict(z.acc, prev.acc) && !asleep(n.sleep, z.g)) n.sleep.push_back(z);
+      }
+    }
+  }
+  s.check_waiting(k);
+  std::size_t idx = enabled.size();
+  for (std::size_t i = 0; i < enabled.size(); ++i) {
+    if (!asleep(n.sleep, enabled[i].g)) {
+      idx = i;
+      break;
+    }
+  }
+  if (idx == enabled.size()) {
+    // Every goroutine that can move is asleep: whatever follows was explored.
+    blocked_ = true;
+    s.x->abandon();
+    return 0;
+  }
+  n.chosen = enabled[idx].g;
+  n.backtrack.push_back(n.chosen);
+  s.nodes.push_back(std::move(n));
+  s.cur = static_cast<std::ptrdiff_t>(k);
+  s.choice_pos = 0;
+  return idx;
+}
+
+std::size_t SourceDporStrategy::choose(std::size_t n, ChoiceKind) {
+  State& s = *s_;
+  if (blocked_) return 0;
+  std::vector<Choice>& list = s.cur >= 0 ? s.nodes[static_cast<std::size_t>(s.cur)].choices : s.root_choices;
+  if (s.choice_pos < list.size()) {
+    const Choice& c = list[s.choice_pos++];
+    if (c.n != n && error_.empty()) {
+      error_ = "the model is not deterministic: a choice had " + std::to_string(c.n) +
+               " options in an earlier run and " + std::to_string(n) + " now";
+    }
+    return c.taken < n ? c.taken : 0;
+  }
+  list.push_back({static_cast<std::uint32_t>(n), 0});
+  ++s.choice_pos;
+  return 0;
+}
+
+void SourceDporStrategy::on_event(const Event& e) {
+  State& s = *s_;
+  if (blocked_ || s.cur < 0) return;
+  const auto k = static_cast<std::size_t>(s.cur);
+  if (k < s.fresh_from) return;
+  Node& n = s.nodes[k];
+  add_accesses(e, s.lock_of_cond(), n.acc);
+  if (e.g != n.chosen && !contains(n.woken, e.g)) n.woken.push_back(e.g);
+  if (e.partner != no_goroutine && e.partner != n.chosen && !contains(n.woken, e.partner)) {
+    n.woken.push_back(e.partner);
+  }
+}
+
+void SourceDporStrategy::end(std::span<const Candidate> pending) {
+  State& s = *s_;
+  if (blocked_) return;
+  s.finish_step();
+  disabled(pending);
+  s.check_waiting(s.next_node);
+  s.waiting.clear();
+}
+
+bool SourceDporStrategy::next() {
+  State& s = *s_;
+  if (!s.started) {
+    s.started = true;
+    s.fresh_from = 0;
+    return true;
+  }
+  while (!s.nodes.empty()) {
+    const std::size_t k = s.nodes.size() - 1;
+    Node& n = s.nodes[k];
+    while (!n.choices.empty() && n.choices.back().taken + 1 >= n.choices.back().n) n.choices.pop_back();
+    if (!n.choices.empty()) {
+      ++n.choices.back().taken;
+      s.fresh_from = k;
+      return true;
+    }
+    if (!asleep(n.done, n.chosen)) n.done.push_back({n.chosen, n.acc_union});
+    GoroutineId g = no_goroutine;
+    for (GoroutineId b : n.backtrack) {
+      if (!asleep(n.done, b) && !asleep(n.sleep, b)) {
+        g = b;
+        break;
+      }
+    }
+    if (g != no_goroutine) {
+      n.chosen = g;
+      n.choices.clear();
+      n.acc.clear();
+      n.acc_union.clear();
+      n.woken.clear();
+      s.fresh_from = k;
+      return true;
+    }
+    s.nodes.pop_back();
+  }
+  while (!s.root_choices.empty() && s.root_choices.back().taken + 1 >= s.root_choices.back().n) {
+    s.root_choices.pop_back();
+  }
+  if (s.root_choices.empty()) return false;
+  ++s.root_choices.back().taken;
+  s.fresh_from = 0;
+  return true;
+}
+
+}  // namespace weft::check

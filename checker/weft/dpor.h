@@ -1,0 +1,112 @@
+// Strategies beyond plain DFS and the random walk: preemption bounding
+// (checker/bounded.cpp), partial-order reduction (checker/dpor.cpp) and
+// PCT (checker/pct.cpp). All are Strategy siblings; make_strategy() in
+// checker/random.cpp builds them from CheckOptions.
+//
+//   CheckOptions o;
+//   o.strategy = "source-dpor";  // or o.max_preemptions = 2; or "pct" with o.pct_depth
+//   Report r = run_check(model, params, o);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weft/dependency.h"
+#include "weft/strategy.h"
+
+namespace weft::check {
+
+// Depth-first search over exactly the schedules with at most `bound`
+// preemptions. A preemption is a switch away from the goroutine that ran the
+// previous step while that goroutine could still move; a switch after it
+// blocked or finished is free, and so is every choice inside the program.
+// At each pick the goroutine that ran last comes first. Exhaustive when the
+// bound never kept a schedule out.
+class BoundedDfsStrategy final : public Strategy {
+ public:
+  explicit BoundedDfsStrategy(std::uint32_t bound) : bound_(bound) {}
+  bool next() override;
+  bool exhaustive() const override { return !pruned_; }
+  std::string name() const override { return "dfs (max " + std::to_string(bound_) + " preemptions)"; }
+  void begin(Execution&) override;
+  std::size_t pick(std::span<const Candidate> enabled) override;
+  std::size_t choose(std::size_t n, ChoiceKind why) override;
+  // True once the bound kept some schedule out.
+  bool pruned() const { return pruned_; }
+
+ private:
+  std::uint32_t decide(std::uint32_t n);
+  struct Node {
+    std::uint32_t options;
+    std::uint32_t taken;
+  };
+  std::uint32_t bound_;
+  std::vector<Node> path_;
+  std::size_t pos_ = 0;
+  std::uint32_t used_ = 0;
+  GoroutineId last_ = no_goroutine;
+  bool started_ = false;
+  bool pruned_ = false;
+};
+
+// Source-set DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, POPL
+// 2014): explores at least one execution of every equivalence class of
+// executions (same dependent operations in the same order), and thanks to
+// sleep sets never two complete executions of the same class. An execution
+// that can only continue into an explored class is abandoned and counted
+// apart (blocked()). Choices inside the program are explored exhaustively.
+class SourceDporStrategy final : public Strategy {
+ public:
+  SourceDporStrategy();
+  ~SourceDporStrategy() override;
+  bool next() override;
+  bool exhaustive() const override { return true; }
+  std::string name() const override { return "source-dpor"; }
+  void begin(Execution&) override;
+  std::size_t pick(std::span<const Candidate> enabled) override;
+  std::size_t choose(std::size_t n, ChoiceKind why) override;
+  void disabled(std::span<const Candidate> waiting) override;
+  void end(std::span<const Candidate> pending) override;
+  bool blocked_last() const override { return blocked_; }
+  // Feeds the step's events to the reduction (an Observer attached by begin()).
+  void on_event(const Event& e);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+  bool blocked_ = false;
+};
+
+// PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): each
+// execution gives the goroutines random distinct priorities and picks
+// `depth - 1` random change points among the first `steps` steps (an estimate
+// that grows to the longest execution seen); the highest-priority enabled
+// goroutine always runs, and at a change point the running goroutine drops
+// below all others. A bug of depth d in a program with n goroutines and k
+// steps is found by each execution with probability at least 1/(n k^(d-1)).
+class PctStrategy final : public Strategy {
+ public:
+  PctStrategy(std::uint64_t seed, std::uint32_t depth);
+  bool next() override { return true; }
+  bool exhaustive() const override { return false; }
+  std::string name() const override { return "pct"; }
+  void begin(Execution&) override;
+  std::size_t pick(std::span<const Candidate> enabled) override;
+  std::size_t choose(std::size_t n, ChoiceKind) override { return rng_.below(n); }
+  void end(std::span<const Candidate>) override;
+
+ private:
+  std::uint64_t priority(GoroutineId g);
+  Rng rng_;
+  std::uint32_t depth_;
+  std::uint64_t estimate_ = 32;  // steps per execution, grows to the longest seen
+  std::uint64_t step_ = 0;
+  std::uint64_t low_ = 0;  // next priority below every other (change points)
+  std::vector<std::uint64_t> change_points_;
+  std::vector<std::uint64_t> priorities_;
+};
+
+}  // namespace weft::check
