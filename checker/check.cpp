@@ -344,6 +344,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || seen.count(k)) continue;
         seen.insert(k);
         f.execution = report.stats.executions;
+        if (options.on_finding) options.on_finding(f);
         report.findings.push_back(std::move(f));
       }
     }
@@ -356,6 +357,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         if (!seen.insert(k).second) continue;
         if (f.kind != FindingKind::data_race) stopping = true;
         f.execution = report.stats.executions;
+        if (options.on_finding) options.on_finding(f);
         report.findings.push_back(std::move(f));
       }
     }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "weft/check.h"
+#include "weft/isolate.h"
 #include "weft/misuse.h"
 #include "weft/model.h"
 #include "weft/predict.h"
@@ -106,6 +107,8 @@ struct CheckArgs {
   std::string perfetto;
   std::string junit;
   bool no_minimize = false;
+  bool no_isolation = false;  // run the program in weft's own process (no crash or hang isolation)
+  check::IsolationOptions iso;
 };
 
 void print_predictions(const check::Report& r) {
@@ -139,9 +142,12 @@ int cmd_check(const CheckArgs& a) {
   check::TreeSizeEstimator estimator(m.body, params, opts, opts.seed);
   check::ProgressDisplay progress(std::cerr, check::progress_wanted(STDERR_FILENO, a.quiet), &estimator);
   opts.on_progress = [&progress](const check::Stats& s, std::size_t n) { progress.update(s, n); };
-  check::Report r = a.predict ? check::run_check(m.name, m.body, params, opts,
-                                                 predict::make_predictor(m.body, params, opts, a.popts))
-                              : check::run_check(m, params, opts);
+  auto search = [&](const check::CheckOptions& o) {
+    return a.predict ? check::run_check(m.name, m.body, params, o, predict::make_predictor(m.body, params, o, a.popts))
+                     : check::run_check(m, params, o);
+  };
+  if (a.iso.execution_timeout < 0) throw UsageError("--execution-timeout must not be negative");
+  check::Report r = a.no_isolation ? search(opts) : check::run_isolated(m.name, params, opts, a.iso, search);
   progress.finish();
   r.options.on_progress = nullptr;
   if (!a.sarif.empty()) write_file(a.sarif, check::report_to_sarif({r}));
@@ -199,7 +205,8 @@ int cmd_predict(const CheckArgs& a) {
   return r.findings.empty() ? exit_ok : exit_finding;
 }
 
-int cmd_replay(const std::string& file, const std::string& which, bool verbose) {
+int cmd_replay(const std::string& file, const std::string& which, bool verbose, bool no_isolation,
+               const check::IsolationOptions& iso) {
   check::Report rep;
   try {
     rep = check::report_from_json(read_file(file));
@@ -244,6 +251,9 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose) 
     throw UsageError(file + " does not fit model " + m->name + " here: " + e.what());
   }
   check::CheckOptions opts = rep.options;
+  // Everything from here runs in a worker unless --no-isolation: a crash or a
+  // hang is reproduced there, and weft reports it.
+  auto finish = [&]() -> int {
   check::ReplayOutcome out = check::replay_schedule(m->body, params, opts, want.trace.schedule);
   // Check every step against the recorded one.
   const auto& got = out.trace.events;
@@ -294,6 +304,43 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose) 
   shown.trace.events.clear();  // the steps were printed above
   std::cout << "  " << std::string(finding_name(shown.kind)) << ": " << shown.message << "\n";
   for (const auto& s : shown.locations) std::cout << "    " << (s.role.empty() ? "at" : s.role) << " " << s.file << ":" << s.line << "\n";
+  return exit_finding;
+  };
+  if (no_isolation) return finish();
+  const check::WorkerEnd end = check::run_in_worker(iso, [&]() -> int {
+    try {
+      return finish();
+    } catch (const UsageError& e) {
+      std::cerr << "weft: " << e.what() << "\n";
+      return exit_usage;
+    } catch (const MisuseError& e) {
+      std::cerr << e.what() << "\n";
+      return exit_usage;
+    } catch (const std::exception& e) {
+      std::cerr << "weft: internal error: " << e.what() << "\n";
+      return exit_internal;
+    }
+  });
+  if (end.how == check::WorkerEnd::How::exited) return end.status;
+  if (end.how == check::WorkerEnd::How::out_of_memory) {
+    std::cerr << "weft: limit: memory (" << iso.max_memory_mb
+              << " MiB) reached during the replay; the program likely allocates without bound (raise with "
+                 "--max-memory)\n";
+    return exit_incomplete;
+  }
+  const check::Finding got = check::death_finding(end, iso);
+  std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind) << ", model "
+            << rep.model << ")\n\n";
+  const bool same = got.kind == want.kind && got.object == want.object && got.goroutines == want.goroutines &&
+                    got.trace.schedule == want.trace.schedule;
+  if (!same) {
+    throw UsageError("replay diverged: the execution ended in a " + std::string(finding_name(got.kind)) + " (" +
+                     got.message + ") after " + std::to_string(got.trace.schedule.size()) +
+                     " decisions, but the file's finding is a " + std::string(finding_name(want.kind)) +
+                     (want.kind == FindingKind::crash || want.kind == FindingKind::hang ? ": " + want.message : ""));
+  }
+  std::cout << "reproduced:\n  " << finding_name(got.kind) << ": " << got.message << "\n";
+  for (const auto& s : got.locations) std::cout << "    " << s.role << " " << s.file << ":" << s.line << "\n";
   return exit_finding;
 }
 
@@ -354,6 +401,14 @@ int main(int argc, char** argv) {
   chk->add_flag("--no-minimize", ca.no_minimize,
                 "report the first counterexample found, without searching for the smallest one");
   chk->add_flag("--require-complete", ca.require_complete, "exit 4 when the search was incomplete and found nothing");
+  chk->add_flag("--no-isolation", ca.no_isolation,
+                "run the program in weft's own process: faster to start, but a crash or hang of the program ends weft");
+  chk->add_option("--execution-timeout", ca.iso.execution_timeout,
+                  "seconds an execution may run without reaching a scheduling point before it is a hang (0: no limit)")
+      ->capture_default_str();
+  chk->add_option("--max-memory", ca.iso.max_memory_mb,
+                  "MiB of memory the program may use before the search ends at the limit (0: no limit)")
+      ->capture_default_str();
   chk->add_flag("--predict", ca.predict,
                 "with --strategy random: also predict from executions and report what a run confirms");
   ca.opts.predict_every = 1;
@@ -389,6 +444,14 @@ int main(int argc, char** argv) {
   rep->add_option("file", replay_file, "a JSON report written by weft check")->required();
   rep->add_option("--finding", replay_which, "which finding: its number (1-based) or its kind");
   rep->add_flag("--verbose,-v", replay_verbose, "print more detail");
+  bool replay_no_isolation = false;
+  check::IsolationOptions replay_iso;
+  rep->add_flag("--no-isolation", replay_no_isolation, "replay in weft's own process (no crash or hang isolation)");
+  rep->add_option("--execution-timeout", replay_iso.execution_timeout,
+                  "seconds without a scheduling point before the replay is a hang (0: no limit)")
+      ->capture_default_str();
+  rep->add_option("--max-memory", replay_iso.max_memory_mb, "MiB the program may use (0: no limit)")
+      ->capture_default_str();
 
   std::string view_file;
   std::string view_out;
@@ -412,7 +475,7 @@ int main(int argc, char** argv) {
       if (predict_no_minimize) pa.opts.minimize = false;
       return cmd_predict(pa);
     }
-    if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose);
+    if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose, replay_no_isolation, replay_iso);
     if (viw->parsed()) return cmd_view(view_file, view_out, view_which);
   } catch (const UsageError& e) {
     std::cerr << "weft: " << e.what() << "\n";

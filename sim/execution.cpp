@@ -17,6 +17,8 @@ std::atomic<std::uint64_t> next_epoch{0};  // tells executions apart (stale hand
 
 namespace detail {
 
+Journal* (*journal_for_thread)() = nullptr;
+
 bool ObjectState::enabled(const Goroutine&, OpKind) const { return true; }
 
 void ObjectState::describe_wait(const Goroutine&, OpKind, WaitInfo& out) const {
@@ -50,7 +52,19 @@ using detail::Goroutine;
 using State = detail::Goroutine::State;
 
 Execution::Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionOptions options)
-    : scheduler_(scheduler), stacks_(stacks), options_(options), epoch_(++next_epoch) {}
+    : scheduler_(scheduler),
+      stacks_(stacks),
+      options_(options),
+      journal_(detail::journal_for_thread != nullptr ? detail::journal_for_thread() : nullptr),
+      epoch_(++next_epoch) {}
+
+void Execution::note(Decision d) {
+  result_.schedule.push_back(d);
+  if (journal_ == nullptr) return;
+  const std::uint64_t n = journal_->count.load(std::memory_order_relaxed);
+  if (n < journal_->capacity) journal_->decisions[n] = d;
+  journal_->count.store(n + 1, std::memory_order_release);
+}
 
 Execution::~Execution() = default;
 
@@ -182,7 +196,7 @@ std::size_t Execution::choose(std::size_t n, ChoiceKind why) {
     std::fprintf(stderr, "weft: internal error: scheduler chose %zu of %zu\n", c, n);
     std::abort();
   }
-  result_.schedule.push_back({Decision::Kind::choice, static_cast<std::uint32_t>(c)});
+  note({Decision::Kind::choice, static_cast<std::uint32_t>(c)});
   return c;
 }
 
@@ -218,6 +232,7 @@ void Execution::emit(const Event& e, std::string text) {
 void Execution::resume(Goroutine& g) {
   Goroutine* saved = current_;
   current_ = &g;
+  if (journal_ != nullptr) journal_->running.store(g.id, std::memory_order_relaxed);
   if (g.state == State::fresh) {
     g.state = State::running;
     g.fiber.start(stacks_.take(), &Execution::goroutine_entry, &g);
@@ -239,6 +254,12 @@ void Execution::run_woken() {
 ExecutionResult Execution::run(const std::function<void()>& main) {
   Execution* saved = tls_execution;
   tls_execution = this;
+  if (journal_ != nullptr) {
+    journal_->count.store(0, std::memory_order_relaxed);
+    journal_->running.store(no_goroutine, std::memory_order_relaxed);
+    journal_->started.fetch_add(1, std::memory_order_release);
+    journal_->active.store(1, std::memory_order_release);
+  }
   scheduler_.begin(*this);
   for (Observer* o : observers_) o->begin(*this);
 
@@ -293,7 +314,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
       std::abort();
     }
     Goroutine& g = *goroutines_[enabled_[idx].g];
-    result_.schedule.push_back({Decision::Kind::pick, g.id});
+    note({Decision::Kind::pick, g.id});
     ++steps_;
     resume(g);
     run_woken();
@@ -312,6 +333,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
   unwind_all();
   objects_.clear();
   tls_execution = saved;
+  if (journal_ != nullptr) journal_->active.store(0, std::memory_order_release);
   return std::move(result_);
 }
 

@@ -114,6 +114,9 @@ struct CheckOptions {
   std::uint64_t minimize_executions = 20000;
   // Called after every execution with the counts so far (the progress display).
   std::function<void(const Stats& stats, std::size_t findings)> on_progress;
+  // Called with each new finding as the search finds it (before minimization);
+  // a crash-isolating supervisor keeps them if the worker dies (isolate.h).
+  std::function<void(const Finding& finding)> on_finding;
   std::uint64_t predict_every = 0;  // with a predictor: predict from every Nth execution (0: never)
 };
 

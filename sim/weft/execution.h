@@ -8,6 +8,7 @@
 //   weft::ExecutionResult r = x.run([] { /* the program's main */ });
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -79,6 +80,21 @@ namespace detail {
 
 struct Goroutine;
 class ObjectState;
+
+// A window on the running execution for a supervising process
+// (checker/weft/isolate.h): the decisions so far and the goroutine that runs,
+// kept in memory the supervisor can still read after this process died.
+// One per exploring thread; an execution writes one store per decision.
+struct Journal {
+  std::atomic<std::uint64_t> started{0};  // executions begun on this journal
+  std::atomic<std::uint32_t> active{0};   // 1 while an execution runs
+  std::atomic<std::uint32_t> running{no_goroutine};
+  std::atomic<std::uint64_t> count{0};    // decisions so far; may exceed capacity
+  std::uint64_t capacity = 0;
+  Decision* decisions = nullptr;          // the first `capacity` decisions
+};
+// Set only in a supervised worker process: this thread's journal, or nullptr.
+extern Journal* (*journal_for_thread)();
 
 // Thrown into a goroutine to unwind its stack when the execution ends early.
 // Deliberately not a std::exception: user code catching std::exception must
@@ -155,10 +171,12 @@ class Execution {
   void unwind_all();
   void collect_blocked(ExecutionResult& r) const;
   void record_failure(FindingKind kind, std::string message, GoroutineId g, std::source_location where);
+  void note(Decision d);  // appends to the schedule (and the journal)
 
   Scheduler& scheduler_;
   detail::StackPool& stacks_;
   ExecutionOptions options_;
+  detail::Journal* journal_ = nullptr;  // a supervisor watches this execution (isolate.h)
   std::vector<Observer*> observers_;
   std::vector<std::unique_ptr<detail::Goroutine>> goroutines_;
   std::vector<std::unique_ptr<detail::ObjectState>> objects_;
