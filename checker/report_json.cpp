@@ -274,6 +274,7 @@ Report report_from_json(const std::string& text) {
     if (o->contains("max_steps")) r.options.max_steps = uint(*o, "$.options", "max_steps");
     if (o->contains("max_goroutines")) r.options.max_goroutines = u32(*o, "$.options", "max_goroutines");
     if (o->contains("max_executions")) r.options.max_executions = uint(*o, "$.options", "max_executions");
+    if (auto tb = o->find("time_budget"); tb != o->end() && tb->is_number()) r.options.time_budget = tb->get<double>();
     if (auto a = o->find("all"); a != o->end() && a->is_boolean()) r.options.all = a->get<bool>();
   }
   r.options.strategy = r.strategy;
