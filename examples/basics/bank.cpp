@@ -35,6 +35,7 @@ WEFT_MODEL(deposit_split, "a deposit reads and writes the balance in two critica
   deposits(true);
 }
 
-WEFT_MODEL(deposit_whole, "a deposit reads and writes the balance in one critical section", weft::Expect::ok()) {
+WEFT_MODEL(deposit_whole, "a deposit reads and writes the balance in one critical section",
+           weft::Expect::ok()) {
   deposits(false);
 }

@@ -4,8 +4,8 @@
 // unbuffered and weft reports the worker as a leaked goroutine.
 #include "weft/weft.h"
 
-WEFT_MODEL(request_or_cancel, "a request races a cancellation; the late worker must not leak", weft::Expect::ok(),
-           {"reply_buffer", 1, "capacity of the reply channel (0 leaks)", 0, 1}) {
+WEFT_MODEL(request_or_cancel, "a request races a cancellation; the late worker must not leak",
+           weft::Expect::ok(), {"reply_buffer", 1, "capacity of the reply channel (0 leaks)", 0, 1}) {
   weft::Chan<int> reply{"reply", static_cast<std::size_t>(weft::param("reply_buffer"))};
   weft::Chan<int> cancel{"cancel"};
   weft::go([=] { reply.send(42); });
