@@ -76,6 +76,7 @@ void add_pending_accesses(OpKind op, ObjectId obj, const std::function<ObjectId(
 }
 
 bool conflict(const Access& a, const Access& b) {
+  if (a.obj == everything || b.obj == everything) return true;
   if (a.kind == Access::read && b.kind == Access::read) return false;
   if (a.obj == b.obj) return true;
   if (a.obj == any_channel) return b.channel;

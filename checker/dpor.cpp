@@ -295,6 +295,10 @@ void SourceDporStrategy::on_event(const Event& e) {
 void SourceDporStrategy::end(std::span<const Candidate> pending) {
   State& s = *s_;
   if (blocked_) return;
+  if (s.x->stopping() && s.cur >= 0 && static_cast<std::size_t>(s.cur) >= s.fresh_from) {
+    // The step ended the execution: every goroutine that could still move was stopped by it.
+    s.nodes[static_cast<std::size_t>(s.cur)].acc.push_back({everything, Access::write, false});
+  }
   s.finish_step();
   disabled(pending);
   s.check_waiting(s.next_node);

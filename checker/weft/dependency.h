@@ -36,6 +36,9 @@ struct Access {
 // the goroutine table (spawns number goroutines in the order they happen).
 inline constexpr ObjectId any_channel = no_object - 1;
 inline constexpr ObjectId goroutine_table = no_object - 2;
+// A step that ended the execution (a panic, a failed expectation) conflicts
+// with every step: it stopped them all.
+inline constexpr ObjectId everything = no_object - 3;
 
 using StepAccesses = std::vector<Access>;
 
