@@ -665,3 +665,37 @@ TEST(Progress, CliWritesNothingToStderrWhenItIsAFile) {
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), "");
 }
+
+// Included here, not at the top, so the programs' lines (in the golden files) stay put.
+#include <sys/wait.h>
+
+TEST(ReportsCli, WritesSarifPerfettoAndJunitFiles) {
+  const std::string dir = testing::TempDir();
+  const std::string sarif = dir + "weft_reports_cli.sarif";
+  const std::string trace = dir + "weft_reports_cli.trace.json";
+  const std::string junit = dir + "weft_reports_cli.xml";
+  const std::string out = dir + "weft_reports_cli.txt";
+  const std::string cmd = std::string(WEFT_BINARY) + " check lock_order --no-json --sarif " + sarif + " --perfetto " +
+                          trace + " --junit " + junit + " > " + out + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 1) << "a finding exits 1";
+  auto read = [](const std::string& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string text = read(out);
+  EXPECT_NE(text.find("fatal error: all goroutines are asleep - deadlock!\n"
+                      "goroutine 1 waits for mutex b held by goroutine 2, which waits for mutex a held by goroutine 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("counterexample: 1 preemption, "), std::string::npos) << text;
+  nlohmann::json s = nlohmann::json::parse(read(sarif));
+  ASSERT_EQ(s.at("runs").at(0).at("results").size(), 1u);
+  EXPECT_EQ(s["runs"][0]["results"][0].at("ruleId"), "deadlock");
+  nlohmann::json p = nlohmann::json::parse(read(trace));
+  EXPECT_FALSE(p.at("traceEvents").empty());
+  EXPECT_EQ(xml_problem(read(junit)), "");
+}
