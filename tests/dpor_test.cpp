@@ -92,4 +92,120 @@ TEST(Bounded, FindsALostUpdateWithOnePreemption) {
   EXPECT_TRUE(lost);
 }
 
+// --- published execution counts (Nidhugg, GenMC, POPL 2014), source-set DPOR ---
+
+Report check_model(const char* name, const char* n, const std::string& strategy = "source-dpor") {
+  const weft::Model* m = weft::Registry::instance().find(name);
+  EXPECT_NE(m, nullptr) << name;
+  CheckOptions o;
+  o.strategy = strategy;
+  o.all = true;
+  o.minimize = false;
+  o.jobs = 1;
+  std::vector<std::pair<std::string, std::string>> sets;
+  if (n != nullptr) sets.emplace_back("n", n);
+  return weft::check::run_check(*m, weft::resolve_params(*m, sets), o);
+}
+
+struct Published {
+  const char* model;
+  const char* n;
+  std::uint64_t executions;
+};
+
+TEST(DporCounts, MatchThePublishedNumbers) {
+  const Published cases[] = {
+      {"lastzero", "4", 28},  {"lastzero", "5", 64},   {"lastzero", "10", 3328}, {"readers", "8", 256},
+      {"inc", "2", 4},        {"inc", "3", 36},        {"inc", "4", 576},        {"lockinc", "5", 120},
+      {"lockinc", "6", 720},  {"lockinc", "7", 5040},  {"casrot", "2", 2},       {"casrot", "3", 5},
+      {"casrot", "4", 14},    {"casrot", "5", 43},     {"casrot", "6", 144},     {"casrot", "7", 523},
+      {"casrot", "8", 2048},  {"casrot", "9", 8597},   {"popl_example", nullptr, 5},
+  };
+  for (const Published& c : cases) {
+    Report r = check_model(c.model, c.n);
+    EXPECT_TRUE(r.complete) << c.model << " n=" << (c.n ? c.n : "-");
+    EXPECT_EQ(r.stats.executions, c.executions) << c.model << " n=" << (c.n ? c.n : "-");
+    EXPECT_TRUE(r.findings.empty()) << c.model;
+  }
+}
+
+TEST(DporCounts, PoplExampleBlocksFiveWithSourceSets) {
+  // The paper: source sets explore 10 executions, 5 of them sleep-set blocked.
+  Report r = check_model("popl_example", nullptr);
+  EXPECT_EQ(r.stats.executions, 5u);
+  EXPECT_EQ(r.stats.blocked_executions, 5u);
+}
+
+TEST(DporCounts, FibBench) {
+  Report r = check_model("fib_bench", nullptr);
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.stats.executions, 218243u);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(DporCounts, FibBenchWrongFindsTheAssertion) {
+  const weft::Model* m = weft::Registry::instance().find("fib_bench_wrong");
+  ASSERT_NE(m, nullptr);
+  CheckOptions o;
+  o.strategy = "source-dpor";
+  o.jobs = 1;
+  Report r = weft::check::run_check(*m, weft::resolve_params(*m, {}), o);
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_EQ(r.findings.front().kind, weft::FindingKind::assertion);
+}
+
+// DPOR and DFS agree on the verdict and DPOR explores no more, on models with
+// channels, select, WaitGroup and mutexes.
+TEST(DporCounts, AgreesWithDfsOnGoFamilies) {
+  for (const char* name : {"lock_order", "main_recv_nobody"}) {
+    Report dfs = check_model(name, nullptr, "dfs");
+    Report dpor = check_model(name, nullptr);
+    ASSERT_EQ(dfs.findings.empty(), dpor.findings.empty()) << name;
+    if (!dfs.findings.empty()) {
+      EXPECT_EQ(dfs.findings.front().kind, dpor.findings.front().kind) << name;
+    }
+    EXPECT_LE(dpor.stats.executions, dfs.stats.executions) << name;
+  }
+}
+
+TEST(DporCounts, PhilosophersDeadlockAndFixed) {
+  Report bad = check_model("philosophers", "5");
+  bool deadlock = false;
+  for (const auto& f : bad.findings) deadlock = deadlock || f.kind == weft::FindingKind::deadlock;
+  EXPECT_TRUE(deadlock);
+  Report fixed = check_model("philosophers_fixed", "6");
+  EXPECT_TRUE(fixed.complete);
+  EXPECT_TRUE(fixed.findings.empty());
+}
+
+TEST(Pct, FindsTheLostUpdateAndReplays) {
+  auto body = [] {
+    weft::Shared<int> n{"n", 0};
+    weft::WaitGroup wg{"wg"};
+    wg.add(2);
+    for (int i = 0; i < 2; ++i) {
+      weft::go([=]() mutable {
+        n++;
+        wg.done();
+      });
+    }
+    wg.wait();
+  };
+  CheckOptions o;
+  o.strategy = "pct";
+  o.pct_depth = 2;
+  o.seed = 7;
+  o.max_executions = 2000;
+  o.minimize = false;
+  o.jobs = 1;
+  Report r = weft::check::run_check("inline", body, {}, o);
+  const weft::check::Finding* lost = nullptr;
+  for (const auto& f : r.findings) {
+    if (f.kind == weft::FindingKind::lost_update) lost = &f;
+  }
+  ASSERT_NE(lost, nullptr);
+  auto rep = weft::check::replay_schedule(body, {}, o, lost->trace.schedule);
+  EXPECT_TRUE(rep.divergence.empty()) << rep.divergence;
+}
+
 }  // namespace
