@@ -215,10 +215,13 @@ WorkerEnd supervise(pid_t pid, Area* area, const IsolationOptions& iso, int fd, 
   int status = 0;
   bool dead = false;
   char buf[65536];
+  int wait_ms = 1;  // short waits first: most workers of small checks end within milliseconds
   while (true) {
     if (fd >= 0) {
       pollfd p{fd, POLLIN, 0};
-      if (poll(&p, 1, dead ? 0 : poll_ms) > 0) {
+      const int ready = poll(&p, 1, dead ? 0 : wait_ms);
+      wait_ms = std::min(wait_ms * 2, poll_ms);
+      if (ready > 0) {
         const ssize_t n = read(fd, buf, sizeof buf);
         if (n > 0) {
           sink->append(buf, static_cast<std::size_t>(n));
@@ -227,9 +230,12 @@ WorkerEnd supervise(pid_t pid, Area* area, const IsolationOptions& iso, int fd, 
         if (n < 0 && errno == EINTR) continue;
         close(fd);
         fd = -1;
+        // The worker closes its end only as it exits.
+        if (!dead && waitpid(pid, &status, 0) == pid) dead = true;
       }
     } else if (!dead) {
-      usleep(poll_ms * 1000);
+      usleep(static_cast<useconds_t>(wait_ms) * 1000);
+      wait_ms = std::min(wait_ms * 2, poll_ms);
     }
     if (!dead) {
       const pid_t r = waitpid(pid, &status, WNOHANG);
