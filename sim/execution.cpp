@@ -310,6 +310,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
     scheduler_.disabled(disabled_);
     scheduler_.disabled(disabled_);
     scheduler_.disabled(disabled_);
+    scheduler_.disabled(disabled_);
     std::size_t idx = scheduler_.pick(enabled_);
     if (idx >= enabled_.size()) {
       std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx,

@@ -208,4 +208,47 @@ TEST(Pct, FindsTheLostUpdateAndReplays) {
   EXPECT_TRUE(rep.divergence.empty()) << rep.divergence;
 }
 
+// Go families: counts measured under source-dpor and pinned, each next to the
+// exhaustive DFS count, with the same verdict under both.
+TEST(DporCounts, GoFamiliesAgainstDfs) {
+  struct Case {
+    const char* model;
+    std::vector<std::pair<std::string, std::string>> sets;
+    std::uint64_t dfs;
+    std::uint64_t dpor;
+  };
+  const Case cases[] = {
+      {"senders_unbuffered", {{"n", "2"}}, 13, 10},
+      {"senders_unbuffered", {{"n", "3"}}, 150, 84},
+      {"senders_buffered", {{"n", "3"}, {"k", "1"}}, 150, 84},
+      {"select_two_ready", {}, 2, 2},
+      {"wg_fan_in", {{"n", "3"}}, 280, 36},
+      {"philosophers_fixed", {{"n", "3"}}, 69336, 36},
+  };
+  for (const Case& c : cases) {
+    const weft::Model* m = weft::Registry::instance().find(c.model);
+    ASSERT_NE(m, nullptr) << c.model;
+    CheckOptions o;
+    o.all = true;
+    o.minimize = false;
+    o.jobs = 1;
+    Report dfs = weft::check::run_check(*m, weft::resolve_params(*m, c.sets), o);
+    o.strategy = "source-dpor";
+    Report dpor = weft::check::run_check(*m, weft::resolve_params(*m, c.sets), o);
+    EXPECT_EQ(dfs.stats.executions, c.dfs) << c.model;
+    EXPECT_EQ(dpor.stats.executions, c.dpor) << c.model;
+    EXPECT_EQ(dfs.findings.size(), dpor.findings.size()) << c.model;
+    EXPECT_TRUE(dpor.complete) << c.model;
+  }
+}
+
+TEST(DporCounts, PhilosophersThreeDeadlockUnderBoth) {
+  Report dfs = check_model("philosophers", "3", "dfs");
+  Report dpor = check_model("philosophers", "3");
+  ASSERT_FALSE(dpor.findings.empty());
+  EXPECT_EQ(dpor.findings.front().kind, weft::FindingKind::deadlock);
+  EXPECT_EQ(dfs.findings.front().kind, weft::FindingKind::deadlock);
+  EXPECT_EQ(dpor.stats.executions, 37u);
+}
+
 }  // namespace
