@@ -307,10 +307,6 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
       break;
     }
     scheduler_.disabled(disabled_);
-    scheduler_.disabled(disabled_);
-    scheduler_.disabled(disabled_);
-    scheduler_.disabled(disabled_);
-    scheduler_.disabled(disabled_);
     std::size_t idx = scheduler_.pick(enabled_);
     if (idx >= enabled_.size()) {
       std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx,

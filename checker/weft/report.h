@@ -105,22 +105,6 @@ struct CheckOptions {
   // checker/weft/dpor.h). Unset: no bound.
   std::optional<std::uint32_t> max_preemptions;
   std::uint32_t pct_depth = 3;  // --strategy pct: the bug depth d (d - 1 priority change points)
-  // Explore only the schedules with at most this many preemptions (a DFS;
-  // checker/weft/dpor.h). Unset: no bound.
-  std::optional<std::uint32_t> max_preemptions;
-  std::uint32_t pct_depth = 3;  // --strategy pct: the bug depth d (d - 1 priority change points)
-  // Explore only the schedules with at most this many preemptions (a DFS;
-  // checker/weft/dpor.h). Unset: no bound.
-  std::optional<std::uint32_t> max_preemptions;
-  std::uint32_t pct_depth = 3;  // --strategy pct: the bug depth d (d - 1 priority change points)
-  // Explore only the schedules with at most this many preemptions (a DFS;
-  // checker/weft/dpor.h). Unset: no bound.
-  std::optional<std::uint32_t> max_preemptions;
-  std::uint32_t pct_depth = 3;  // --strategy pct: the bug depth d (d - 1 priority change points)
-  // Explore only the schedules with at most this many preemptions (a DFS;
-  // checker/weft/dpor.h). Unset: no bound.
-  std::optional<std::uint32_t> max_preemptions;
-  std::uint32_t pct_depth = 3;  // --strategy pct: the bug depth d (d - 1 priority change points)
   std::uint32_t max_goroutines = 10000;
   std::size_t stack_size = 256 * 1024;
   // After the search, look for each finding's smallest counterexample (fewest

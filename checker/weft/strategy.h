@@ -27,18 +27,6 @@ class Strategy : public Scheduler {
   // True when the last execution was abandoned because everything after it
   // was already explored (sleep sets); counted apart as a blocked execution.
   virtual bool blocked_last() const { return false; }
-  // True when the last execution was abandoned because everything after it
-  // was already explored (sleep sets); counted apart as a blocked execution.
-  virtual bool blocked_last() const { return false; }
-  // True when the last execution was abandoned because everything after it
-  // was already explored (sleep sets); counted apart as a blocked execution.
-  virtual bool blocked_last() const { return false; }
-  // True when the last execution was abandoned because everything after it
-  // was already explored (sleep sets); counted apart as a blocked execution.
-  virtual bool blocked_last() const { return false; }
-  // True when the last execution was abandoned because everything after it
-  // was already explored (sleep sets); counted apart as a blocked execution.
-  virtual bool blocked_last() const { return false; }
 
  protected:
   std::string error_;
@@ -119,22 +107,6 @@ class ReplayStrategy final : public Strategy {
 // Counts preemptions in any schedule: a switch away from a goroutine that was
 // still enabled. Used by the replay.
 std::unique_ptr<Strategy> make_strategy(const std::string& name, std::uint64_t seed);
-// The strategy the options ask for: `strategy` by name, a preemption-bounded
-// DFS when `max_preemptions` is set, PCT with `pct_depth` (checker/weft/dpor.h).
-struct CheckOptions;
-std::unique_ptr<Strategy> make_strategy(const CheckOptions& options);
-// The strategy the options ask for: `strategy` by name, a preemption-bounded
-// DFS when `max_preemptions` is set, PCT with `pct_depth` (checker/weft/dpor.h).
-struct CheckOptions;
-std::unique_ptr<Strategy> make_strategy(const CheckOptions& options);
-// The strategy the options ask for: `strategy` by name, a preemption-bounded
-// DFS when `max_preemptions` is set, PCT with `pct_depth` (checker/weft/dpor.h).
-struct CheckOptions;
-std::unique_ptr<Strategy> make_strategy(const CheckOptions& options);
-// The strategy the options ask for: `strategy` by name, a preemption-bounded
-// DFS when `max_preemptions` is set, PCT with `pct_depth` (checker/weft/dpor.h).
-struct CheckOptions;
-std::unique_ptr<Strategy> make_strategy(const CheckOptions& options);
 // The strategy the options ask for: `strategy` by name, a preemption-bounded
 // DFS when `max_preemptions` is set, PCT with `pct_depth` (checker/weft/dpor.h).
 struct CheckOptions;

@@ -134,18 +134,6 @@ class Execution {
   // Ends the execution after the current step without a finding: the
   // scheduler found nothing new can follow (a sleep-set-blocked execution).
   void abandon() { stop_ = true; }
-  // Ends the execution after the current step without a finding: the
-  // scheduler found nothing new can follow (a sleep-set-blocked execution).
-  void abandon() { stop_ = true; }
-  // Ends the execution after the current step without a finding: the
-  // scheduler found nothing new can follow (a sleep-set-blocked execution).
-  void abandon() { stop_ = true; }
-  // Ends the execution after the current step without a finding: the
-  // scheduler found nothing new can follow (a sleep-set-blocked execution).
-  void abandon() { stop_ = true; }
-  // Ends the execution after the current step without a finding: the
-  // scheduler found nothing new can follow (a sleep-set-blocked execution).
-  void abandon() { stop_ = true; }
 
   // --- for the operations in sim/ ---
   static Execution* current();
@@ -194,10 +182,6 @@ class Execution {
   std::vector<std::unique_ptr<detail::ObjectState>> objects_;
   std::vector<detail::Goroutine*> woken_;
   std::vector<Candidate> enabled_;
-  std::vector<Candidate> disabled_;
-  std::vector<Candidate> disabled_;
-  std::vector<Candidate> disabled_;
-  std::vector<Candidate> disabled_;
   std::vector<Candidate> disabled_;
   detail::Goroutine* current_ = nullptr;
   std::uint64_t steps_ = 0;
