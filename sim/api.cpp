@@ -60,7 +60,9 @@ Params resolve_params(const Model& m, const std::vector<std::pair<std::string, s
   Params p;
   for (const ParamSpec& s : m.params) p[s.name] = s.default_value;
   for (const auto& [name, text] : sets) {
-    auto spec = std::find_if(m.params.begin(), m.params.end(), [&](const ParamSpec& s) { return s.name == name; });
+    // The binding is captured through an init-capture: clang 14 (the fuzz build) cannot capture it directly.
+    auto spec = std::find_if(m.params.begin(), m.params.end(),
+                             [&wanted = name](const ParamSpec& s) { return s.name == wanted; });
     if (spec == m.params.end()) {
       std::string known;
       for (const ParamSpec& s : m.params) known += (known.empty() ? "" : ", ") + s.name;
