@@ -17,7 +17,6 @@ using weft::check::Report;
 Report explore(const std::function<void()>& body, CheckOptions o) {
   o.all = true;
   o.minimize = false;
-  o.jobs = 1;
   return weft::check::run_check("inline", body, {}, o);
 }
 
@@ -101,7 +100,6 @@ Report check_model(const char* name, const char* n, const std::string& strategy 
   o.strategy = strategy;
   o.all = true;
   o.minimize = false;
-  o.jobs = 1;
   std::vector<std::pair<std::string, std::string>> sets;
   if (n != nullptr) sets.emplace_back("n", n);
   return weft::check::run_check(*m, weft::resolve_params(*m, sets), o);
@@ -148,7 +146,6 @@ TEST(DporCounts, FibBenchWrongFindsTheAssertion) {
   ASSERT_NE(m, nullptr);
   CheckOptions o;
   o.strategy = "source-dpor";
-  o.jobs = 1;
   Report r = weft::check::run_check(*m, weft::resolve_params(*m, {}), o);
   ASSERT_FALSE(r.findings.empty());
   EXPECT_EQ(r.findings.front().kind, weft::FindingKind::assertion);
@@ -197,7 +194,6 @@ TEST(Pct, FindsTheLostUpdateAndReplays) {
   o.seed = 7;
   o.max_executions = 2000;
   o.minimize = false;
-  o.jobs = 1;
   Report r = weft::check::run_check("inline", body, {}, o);
   const weft::check::Finding* lost = nullptr;
   for (const auto& f : r.findings) {
@@ -231,7 +227,6 @@ TEST(DporCounts, GoFamiliesAgainstDfs) {
     CheckOptions o;
     o.all = true;
     o.minimize = false;
-    o.jobs = 1;
     Report dfs = weft::check::run_check(*m, weft::resolve_params(*m, c.sets), o);
     o.strategy = "source-dpor";
     Report dpor = weft::check::run_check(*m, weft::resolve_params(*m, c.sets), o);
