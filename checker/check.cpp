@@ -9,6 +9,8 @@
 
 #include "weft/detectors.h"
 #include "weft/minimize.h"
+#include "weft/parallel.h"
+#include "weft/shard.h"
 #include "weft/symbolize.h"
 
 namespace weft::check {
@@ -258,6 +260,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
 
 Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
                  const CheckOptions& options, const Predictor& predictor) {
+  if (!predictor && parallel_applies(options)) return run_parallel_check(name, body, params, options);
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   Report report;
@@ -267,7 +270,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
   report.seed = options.seed;
   report.options = options;
 
-  std::unique_ptr<Strategy> strategy = make_strategy(options);
+  std::unique_ptr<Strategy> strategy = make_search_strategy(options);
   detail::StackPool pool(options.stack_size);
   ExecutionOptions eo;
   eo.max_steps = options.max_steps;
@@ -279,6 +282,10 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
 
   while (true) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+      report.incomplete_reason = "cancelled";
+      break;
+    }
     if (options.max_executions > 0 && report.stats.executions >= options.max_executions) {
       report.incomplete_reason = "limit: executions (" + std::to_string(options.max_executions) +
                                  ") reached before the search was complete (raise with --max-executions)";
@@ -302,6 +309,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       ++report.stats.blocked_executions;  // abandoned by the sleep sets: its class was explored
       continue;
     }
+    if (!strategy->owns_last()) continue;  // a probe of another shard's subtree
     ++report.stats.executions;
     report.stats.steps += r.steps;
 
@@ -343,6 +351,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         }
         if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || seen.count(k)) continue;
         seen.insert(k);
+        f.key = k;
         f.execution = report.stats.executions;
         if (options.on_finding) options.on_finding(f);
         report.findings.push_back(std::move(f));
@@ -355,6 +364,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         std::string k = "predicted|" + std::string(finding_name(f.kind));
         for (const SourceRef& s : f.locations) k += "|" + s.file + ":" + std::to_string(s.line);
         if (!seen.insert(k).second) continue;
+        f.key = k;
         if (f.kind != FindingKind::data_race) stopping = true;
         f.execution = report.stats.executions;
         if (options.on_finding) options.on_finding(f);

@@ -9,8 +9,10 @@
 
 #include "weft/check.h"
 #include "weft/isolate.h"
+#include "weft/merge.h"
 #include "weft/misuse.h"
 #include "weft/model.h"
+#include "weft/parallel.h"
 #include "weft/predict.h"
 #include "weft/progress.h"
 #include "weft/report_json.h"
@@ -18,6 +20,7 @@
 #include "weft/report_perfetto.h"
 #include "weft/report_sarif.h"
 #include "weft/report_text.h"
+#include "weft/shard.h"
 #include "weft/view.h"
 
 namespace weft::cli {
@@ -107,6 +110,8 @@ struct CheckArgs {
   std::string perfetto;
   std::string junit;
   bool no_minimize = false;
+  std::string shard;
+  std::uint32_t jobs = 0;
   bool no_isolation = false;  // run the program in weft's own process (no crash or hang isolation)
   check::IsolationOptions iso;
 };
@@ -138,6 +143,17 @@ int cmd_check(const CheckArgs& a) {
   if (!a.predict) opts.predict_every = 0;
   if (a.predict && opts.predict_every == 0) throw UsageError("--predict-every must be at least 1");
   if (a.no_minimize) opts.minimize = false;
+  if (!a.shard.empty()) {
+    try {
+      const check::ShardSpec s = check::parse_shard(a.shard);
+      opts.shard_index = s.index;
+      opts.shard_count = s.count;
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    if (opts.strategy != "dfs") throw UsageError("--shard splits an exhaustive search: it needs --strategy dfs");
+  }
+  opts.jobs = a.jobs == 0 ? check::default_jobs() : a.jobs;
   // Progress on stderr when it is a terminal: executions, rate, findings and the tree's estimated size.
   check::TreeSizeEstimator estimator(m.body, params, opts, opts.seed);
   check::ProgressDisplay progress(std::cerr, check::progress_wanted(STDERR_FILENO, a.quiet), &estimator);
@@ -203,6 +219,31 @@ int cmd_predict(const CheckArgs& a) {
     }
   }
   return r.findings.empty() ? exit_ok : exit_finding;
+}
+
+int cmd_merge(const std::vector<std::string>& files, const std::string& out_path, bool quiet, bool require_complete) {
+  std::vector<check::Report> shards;
+  for (const std::string& file : files) {
+    try {
+      shards.push_back(check::report_from_json(read_file(file)));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(file + ": " + e.what());
+    }
+  }
+  check::Report r;
+  try {
+    r = check::merge_reports(shards);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("cannot merge: ") + e.what());
+  }
+  if (!quiet) check::print_report(std::cout, r, check::TextOptions{});
+  if (!out_path.empty()) {
+    write_file(out_path, check::report_to_json(r));
+    if (!quiet) std::cout << "merged report written to " << out_path << "\n";
+  }
+  if (!r.findings.empty()) return exit_finding;
+  if (require_complete && !r.complete) return exit_incomplete;
+  return exit_ok;
 }
 
 int cmd_replay(const std::string& file, const std::string& which, bool verbose, bool no_isolation,
@@ -409,6 +450,9 @@ int main(int argc, char** argv) {
   chk->add_option("--max-memory", ca.iso.max_memory_mb,
                   "MiB of memory the program may use before the search ends at the limit (0: no limit)")
       ->capture_default_str();
+  chk->add_option("--shard", ca.shard,
+                  "explore only part I of N of the DFS tree (0 <= I < N); weft merge combines the N reports");
+  chk->add_option("--jobs,-j", ca.jobs, "threads exploring the DFS tree (default: the number of cores)");
   chk->add_flag("--predict", ca.predict,
                 "with --strategy random: also predict from executions and report what a run confirms");
   ca.opts.predict_every = 1;
@@ -436,6 +480,17 @@ int main(int argc, char** argv) {
   prd->add_flag("--quiet,-q", pa.quiet, "print nothing; use the exit code and the JSON");
   bool predict_no_minimize = false;
   prd->add_flag("--no-minimize", predict_no_minimize, "report counterexamples as found, without making them small");
+
+  std::vector<std::string> merge_files;
+  std::string merge_out;
+  bool merge_quiet = false;
+  bool merge_require_complete = false;
+  auto* mrg = app.add_subcommand("merge", "combine the JSON reports of the shards of one check (--shard I/N)");
+  mrg->add_option("reports", merge_files, "the shards' JSON reports")->required();
+  mrg->add_option("-o,--output", merge_out, "write the merged JSON report here");
+  mrg->add_flag("--quiet,-q", merge_quiet, "print nothing; use the exit code and the JSON");
+  mrg->add_flag("--require-complete", merge_require_complete,
+                "exit 4 when a shard is missing or incomplete and nothing was found");
 
   std::string replay_file;
   std::string replay_which;
@@ -476,6 +531,7 @@ int main(int argc, char** argv) {
       return cmd_predict(pa);
     }
     if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose, replay_no_isolation, replay_iso);
+    if (mrg->parsed()) return cmd_merge(merge_files, merge_out, merge_quiet, merge_require_complete);
     if (viw->parsed()) return cmd_view(view_file, view_out, view_which);
   } catch (const UsageError& e) {
     std::cerr << "weft: " << e.what() << "\n";

@@ -175,6 +175,7 @@ Finding minimize_finding(const std::function<void()>& body, const Params& params
         if (f.trace.preemptions < best.trace.preemptions ||
             (f.trace.preemptions == best.trace.preemptions && f.trace.steps < best.trace.steps)) {
           f.execution = found.execution;
+          f.key = found.key;
           best = std::move(f);
         }
         matched = true;

@@ -229,6 +229,7 @@ std::string report_to_json(const Report& r, bool timings) {
                   {"all", r.options.all},
                   {"max_steps", r.options.max_steps},
                   {"max_goroutines", r.options.max_goroutines}};
+  if (r.options.shard_count > 1) options["shard"] = {{"index", r.options.shard_index}, {"count", r.options.shard_count}};
   auto verdict = r.verdict();
   json doc = {{"format", "weft-report"},
               {"version", report_format_version},
@@ -276,6 +277,14 @@ Report report_from_json(const std::string& text) {
     if (o->contains("max_executions")) r.options.max_executions = uint(*o, "$.options", "max_executions");
     if (auto tb = o->find("time_budget"); tb != o->end() && tb->is_number()) r.options.time_budget = tb->get<double>();
     if (auto a = o->find("all"); a != o->end() && a->is_boolean()) r.options.all = a->get<bool>();
+    if (auto sh = o->find("shard"); sh != o->end()) {
+      if (!sh->is_object()) bad("$.options.shard", "expected an object with index and count");
+      r.options.shard_index = u32(*sh, "$.options.shard", "index");
+      r.options.shard_count = u32(*sh, "$.options.shard", "count");
+      if (r.options.shard_count == 0 || r.options.shard_index >= r.options.shard_count) {
+        bad("$.options.shard", "expected 0 <= index < count");
+      }
+    }
   }
   r.options.strategy = r.strategy;
   r.options.seed = r.seed;

@@ -3,6 +3,7 @@
 // the text report, the JSON document and replay.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,6 +14,8 @@
 #include "weft/op.h"
 
 namespace weft::check {
+
+struct SplitLog;
 
 struct SourceRef {
   std::string file;
@@ -80,6 +83,9 @@ struct Finding {
   std::vector<std::uint64_t> key_steps;  // the steps the finding is about
   std::string object;
   std::uint64_t execution = 0;            // 1-based index of the execution that showed it
+  // What makes two findings the same one (set by the search; used to merge the
+  // findings of threads and shards; not serialised: merge falls back to kind and locations).
+  std::string key;
   Trace trace;
   Minimization minimized;
   friend bool operator==(const Finding&, const Finding&) = default;
@@ -118,6 +124,13 @@ struct CheckOptions {
   // a crash-isolating supervisor keeps them if the worker dies (isolate.h).
   std::function<void(const Finding& finding)> on_finding;
   std::uint64_t predict_every = 0;  // with a predictor: predict from every Nth execution (0: never)
+  // Splitting the search (checker/weft/shard.h): this run explores only the
+  // DFS subtrees of shard `shard_index` of `shard_count`, with `jobs` threads.
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 1;
+  std::uint32_t jobs = 1;
+  SplitLog* split = nullptr;                  // internal: a thread's part of a parallel search
+  const std::atomic<bool>* cancel = nullptr;  // internal: ends the search early when set
 };
 
 struct Report {

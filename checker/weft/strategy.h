@@ -24,6 +24,10 @@ class Strategy : public Scheduler {
   // Set when the program behaved differently on the same decisions
   // (nondeterminism outside weft's control).
   const std::string& error() const { return error_; }
+  // Called once after each execution: false when the execution only probed
+  // the shape of a part of the tree another search explores (checker/shard.cpp);
+  // such an execution is neither counted nor reported.
+  virtual bool owns_last() { return true; }
   // True when the last execution was abandoned because everything after it
   // was already explored (sleep sets); counted apart as a blocked execution.
   virtual bool blocked_last() const { return false; }
