@@ -38,6 +38,7 @@ json trace_json(const Trace& t) {
     if (e.partner) j["partner"] = *e.partner;
     j["file"] = e.where.file;
     j["line"] = e.where.line;
+    if (!e.where.function.empty()) j["function"] = e.where.function;
     events.push_back(std::move(j));
   }
   json blocked = json::array();
@@ -45,12 +46,14 @@ json trace_json(const Trace& t) {
     json j = {{"g", b.g}, {"op", b.op}, {"reason", b.reason}, {"holders", b.holders},
               {"file", b.where.file}, {"line", b.where.line}};
     j["object"] = b.object.empty() ? json(nullptr) : json(b.object);
+    if (!b.where.function.empty()) j["function"] = b.where.function;
     blocked.push_back(std::move(j));
   }
   json gs = json::array();
   for (const GoroutineRef& g : t.goroutines) {
     json j = {{"id", g.id}, {"file", g.created_at.file}, {"line", g.created_at.line}};
     j["parent"] = g.parent ? json(*g.parent) : json(nullptr);
+    if (!g.created_at.function.empty()) j["function"] = g.created_at.function;
     gs.push_back(std::move(j));
   }
   return {{"steps", t.steps},       {"preemptions", t.preemptions}, {"schedule", schedule_json(t.schedule)},
@@ -164,6 +167,7 @@ Trace trace_from(const json& j, const std::string& path) {
     if (auto pt = e.find("partner"); pt != e.end() && !pt->is_null()) te.partner = u32(e, p, "partner");
     te.where.file = str(e, p, "file");
     te.where.line = u32(e, p, "line");
+    te.where.function = opt_str(e, "function");
     t.events.push_back(std::move(te));
   }
   if (auto b = j.find("blocked"); b != j.end()) {
@@ -182,6 +186,7 @@ Trace trace_from(const json& j, const std::string& path) {
       }
       bg.where.file = str(e, p, "file");
       bg.where.line = u32(e, p, "line");
+      bg.where.function = opt_str(e, "function");
       t.blocked.push_back(std::move(bg));
     }
   }
@@ -195,6 +200,7 @@ Trace trace_from(const json& j, const std::string& path) {
       if (auto par = e.find("parent"); par != e.end() && !par->is_null()) g.parent = u32(e, p, "parent");
       g.created_at.file = str(e, p, "file");
       g.created_at.line = u32(e, p, "line");
+      g.created_at.function = opt_str(e, "function");
       t.goroutines.push_back(std::move(g));
     }
   }
