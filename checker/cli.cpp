@@ -104,6 +104,7 @@ struct CheckArgs {
   bool quiet = false;
   bool require_complete = false;
   bool max_exec_given = false;
+  bool strategy_given = false;
   bool predict = false;
   predict::PredictOptions popts;
   std::string sarif;
@@ -130,9 +131,12 @@ int cmd_check(const CheckArgs& a) {
     throw UsageError(e.what());
   }
   check::CheckOptions opts = a.opts;
-  if (opts.strategy != "dfs" && opts.strategy != "random" && opts.strategy != "source-dpor" &&
-      opts.strategy != "pct") {
-    throw UsageError("unknown strategy '" + opts.strategy + "' (known: dfs, source-dpor, pct, random)");
+  // Bounding and sharding work on the depth-first tree: they choose dfs
+  // unless a strategy was asked for.
+  if (!a.strategy_given && (opts.max_preemptions || !a.shard.empty())) opts.strategy = "dfs";
+  if (opts.strategy != "dpor" && opts.strategy != "dfs" && opts.strategy != "random" &&
+      opts.strategy != "source-dpor" && opts.strategy != "pct") {
+    throw UsageError("unknown strategy '" + opts.strategy + "' (known: dpor, source-dpor, dfs, pct, random)");
   }
   if (opts.max_preemptions && opts.strategy != "dfs") {
     throw UsageError("--max-preemptions bounds a depth-first search: it needs --strategy dfs");
@@ -277,7 +281,8 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose, 
     } else {
       auto k = finding_from_name(which);
       if (!k) throw UsageError("--finding " + which + ": not a finding number or kind");
-      auto it = std::find_if(rep.findings.begin(), rep.findings.end(), [&](const check::Finding& f) { return f.kind == *k; });
+      auto it =
+          std::find_if(rep.findings.begin(), rep.findings.end(), [&](const check::Finding& f) { return f.kind == *k; });
       if (it == rep.findings.end()) throw UsageError("the file has no " + which + " finding");
       index = static_cast<std::size_t>(it - rep.findings.begin());
     }
@@ -295,57 +300,58 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose, 
   // Everything from here runs in a worker unless --no-isolation: a crash or a
   // hang is reproduced there, and weft reports it.
   auto finish = [&]() -> int {
-  check::ReplayOutcome out = check::replay_schedule(m->body, params, opts, want.trace.schedule);
-  // Check every step against the recorded one.
-  const auto& got = out.trace.events;
-  const auto& exp = want.trace.events;
-  auto describe = [](const check::TraceEvent& e) {
-    return "goroutine " + std::to_string(e.g) + " " + check::format_event(e) + " at " + e.where.file + ":" +
-           std::to_string(e.where.line);
-  };
-  for (std::size_t i = 0; i < std::max(got.size(), exp.size()); ++i) {
-    if (i >= got.size()) {
-      throw UsageError("replay diverged at step " + std::to_string(exp[i].step) + ": expected " + describe(exp[i]) +
-                       ", but the execution had ended");
+    check::ReplayOutcome out = check::replay_schedule(m->body, params, opts, want.trace.schedule);
+    // Check every step against the recorded one.
+    const auto& got = out.trace.events;
+    const auto& exp = want.trace.events;
+    auto describe = [](const check::TraceEvent& e) {
+      return "goroutine " + std::to_string(e.g) + " " + check::format_event(e) + " at " + e.where.file + ":" +
+             std::to_string(e.where.line);
+    };
+    for (std::size_t i = 0; i < std::max(got.size(), exp.size()); ++i) {
+      if (i >= got.size()) {
+        throw UsageError("replay diverged at step " + std::to_string(exp[i].step) + ": expected " + describe(exp[i]) +
+                         ", but the execution had ended");
+      }
+      if (i >= exp.size()) {
+        throw UsageError("replay diverged at step " + std::to_string(got[i].step) + ": the recorded trace ended, got " +
+                         describe(got[i]));
+      }
+      const auto& e = exp[i];
+      const auto& g = got[i];
+      if (e.step != g.step || e.g != g.g || e.op != g.op || e.object != g.object) {
+        throw UsageError("replay diverged at step " + std::to_string(e.step) + ": expected " + describe(e) + ", got " +
+                         describe(g));
+      }
     }
-    if (i >= exp.size()) {
-      throw UsageError("replay diverged at step " + std::to_string(got[i].step) + ": the recorded trace ended, got " +
-                       describe(got[i]));
+    if (!out.divergence.empty()) throw UsageError("replay " + out.divergence);
+    std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind) << ", model "
+              << rep.model;
+    for (const auto& [k, v] : params) std::cout << " " << k << "=" << v;
+    std::cout << ")\n\n";
+    check::TextOptions to;
+    to.verbose = true;
+    const check::Finding* same = nullptr;
+    for (const check::Finding& f : out.findings) {
+      if (f.kind == want.kind && (f.key_steps == want.key_steps || want.key_steps.empty())) {
+        same = &f;
+        break;
+      }
     }
-    const auto& e = exp[i];
-    const auto& g = got[i];
-    if (e.step != g.step || e.g != g.g || e.op != g.op || e.object != g.object) {
-      throw UsageError("replay diverged at step " + std::to_string(e.step) + ": expected " + describe(e) + ", got " +
-                       describe(g));
+    check::print_trace(std::cout, out.trace, same, to);
+    if (same == nullptr) {
+      throw UsageError("replay followed the schedule but did not reproduce the " +
+                       std::string(finding_name(want.kind)) + " finding");
     }
-  }
-  if (!out.divergence.empty()) throw UsageError("replay " + out.divergence);
-  std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind) << ", model "
-            << rep.model;
-  for (const auto& [k, v] : params) std::cout << " " << k << "=" << v;
-  std::cout << ")\n\n";
-  check::TextOptions to;
-  to.verbose = true;
-  const check::Finding* same = nullptr;
-  for (const check::Finding& f : out.findings) {
-    if (f.kind == want.kind && (f.key_steps == want.key_steps || want.key_steps.empty())) {
-      same = &f;
-      break;
-    }
-  }
-  check::print_trace(std::cout, out.trace, same, to);
-  if (same == nullptr) {
-    throw UsageError("replay followed the schedule but did not reproduce the " + std::string(finding_name(want.kind)) +
-                     " finding");
-  }
-  std::cout << "\nreproduced:\n";
-  check::TextOptions brief;
-  brief.verbose = verbose;
-  check::Finding shown = *same;
-  shown.trace.events.clear();  // the steps were printed above
-  std::cout << "  " << std::string(finding_name(shown.kind)) << ": " << shown.message << "\n";
-  for (const auto& s : shown.locations) std::cout << "    " << (s.role.empty() ? "at" : s.role) << " " << s.file << ":" << s.line << "\n";
-  return exit_finding;
+    std::cout << "\nreproduced:\n";
+    check::TextOptions brief;
+    brief.verbose = verbose;
+    check::Finding shown = *same;
+    shown.trace.events.clear();  // the steps were printed above
+    std::cout << "  " << std::string(finding_name(shown.kind)) << ": " << shown.message << "\n";
+    for (const auto& s : shown.locations)
+      std::cout << "    " << (s.role.empty() ? "at" : s.role) << " " << s.file << ":" << s.line << "\n";
+    return exit_finding;
   };
   if (no_isolation) return finish();
   const check::WorkerEnd end = check::run_in_worker(iso, [&]() -> int {
@@ -418,7 +424,8 @@ int main(int argc, char** argv) {
   chk->add_option("model", ca.model, "model name (see weft list)")->required();
   chk->add_option("--set", ca.sets, "set a model parameter: --set n=3 (repeatable)");
   chk->add_option("--strategy", ca.opts.strategy,
-                  "dfs (exhaustive), source-dpor (one execution per equivalence class), pct or random")
+                  "dpor (one execution per equivalence class, wakeup trees), source-dpor (source sets "
+                  "and sleep sets), dfs (every interleaving), pct or random")
       ->capture_default_str();
   chk->add_option("--max-preemptions", ca.opts.max_preemptions,
                   "with dfs: explore only the schedules with at most K preemptions");
@@ -456,8 +463,7 @@ int main(int argc, char** argv) {
   chk->add_flag("--predict", ca.predict,
                 "with --strategy random: also predict from executions and report what a run confirms");
   ca.opts.predict_every = 1;
-  chk->add_option("--predict-every", ca.opts.predict_every, "predict from every Nth execution")
-      ->capture_default_str();
+  chk->add_option("--predict-every", ca.opts.predict_every, "predict from every Nth execution")->capture_default_str();
   chk->add_option("--window", ca.popts.window, "prediction: events per solver window")->capture_default_str();
   chk->add_option("--solver-timeout", ca.popts.solver_timeout_ms, "prediction: milliseconds per solver query")
       ->capture_default_str();
@@ -523,6 +529,7 @@ int main(int argc, char** argv) {
     return code == 0 ? exit_ok : exit_usage;
   }
   ca.max_exec_given = me->count() > 0;
+  ca.strategy_given = chk->count("--strategy") > 0;
   try {
     if (list->parsed()) return cmd_list();
     if (chk->parsed()) return cmd_check(ca);

@@ -11,9 +11,17 @@
 // at a disabled operation (a Lock of a held mutex) races like an executed
 // step, so operations that enable or disable each other are never missed.
 // Sleep sets keep any two complete executions from being equivalent.
-#include <algorithm>
-
+//
+// Optimal mode (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014 and JACM 2017)
+// replaces the backtrack set by a wakeup tree per scheduling point: for a race
+// it records not one goroutine but the whole sequence v that reverses it (the
+// steps after the earlier one that do not depend on it, then the racing
+// operation), unless a sequence already in the tree or a sleeping goroutine
+// covers v. Exploring the tree's sequences before anything else is what
+// keeps an execution from ending with every goroutine asleep.
 #include "weft/dpor.h"
+
+#include <algorithm>
 
 namespace weft::check {
 
@@ -26,9 +34,13 @@ void join(Clock& into, const Clock& from) {
   for (std::size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);
 }
 
-std::uint32_t at(const Clock& c, GoroutineId g) { return g < c.size() ? c[g] : 0; }
+std::uint32_t at(const Clock& c, GoroutineId g) {
+  return g < c.size() ? c[g] : 0;
+}
 
-bool contains(const std::vector<GoroutineId>& v, GoroutineId g) { return std::find(v.begin(), v.end(), g) != v.end(); }
+bool contains(const std::vector<GoroutineId>& v, GoroutineId g) {
+  return std::find(v.begin(), v.end(), g) != v.end();
+}
 
 struct Sleeper {
   GoroutineId g;
@@ -44,6 +56,50 @@ struct Choice {
   std::uint32_t taken;
 };
 
+// A wakeup tree: the sequences still to explore from a scheduling point,
+// leftmost first, sharing prefixes. A node is one step: a goroutine and what
+// that step accessed when the sequence was recorded.
+struct Wut {
+  GoroutineId g = no_goroutine;
+  StepAccesses acc;
+  std::vector<Wut> children;
+};
+
+// One step of a reversing sequence v, while it is being inserted.
+struct VStep {
+  GoroutineId g;
+  const StepAccesses* acc;
+  std::size_t pos;     // its index on the current path (the racing operation: the top)
+  const Clock* clock;  // its vector clock on the current path
+};
+
+// a happens before b, both steps of the current path.
+bool hb(const VStep& a, const VStep& b) {
+  return a.pos < b.pos && at(*b.clock, a.g) >= a.pos + 1;
+}
+
+bool initial(const std::vector<VStep>& v, std::size_t i) {
+  for (std::size_t a = 0; a < i; ++a) {
+    if (hb(v[a], v[i])) return false;
+  }
+  return true;
+}
+
+// Whether goroutine g, whose next step accesses `acc`, can start a sequence
+// equivalent to an extension of v: it starts v (a weak initial that is in v),
+// or it is not in v and commutes with all of it. Returns the index of g's
+// step in v (to remove), v.size() when g is not in v, or -1 when it is not a
+// weak initial.
+std::ptrdiff_t weak_initial(const std::vector<VStep>& v, GoroutineId g, const StepAccesses& acc) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i].g == g) return initial(v, i) ? static_cast<std::ptrdiff_t>(i) : -1;
+  }
+  for (const VStep& st : v) {
+    if (conflict(acc, *st.acc)) return -1;
+  }
+  return static_cast<std::ptrdiff_t>(v.size());
+}
+
 // One scheduling point of the current path and the step taken from it.
 struct Node {
   // --- the state before the step: fixed once the node exists ---
@@ -51,11 +107,13 @@ struct Node {
   std::vector<Sleeper> sleep;
   std::vector<GoroutineId> backtrack;  // goroutines to try from here (tried ones included)
   std::vector<Sleeper> done;           // goroutines fully explored from here
+  std::vector<Wut> wut;                // optimal mode: sequences still to explore from here
+  std::vector<Wut> follow;             // optimal mode: the chosen branch's rest, for the next point
   // --- the step taken ---
   GoroutineId chosen = no_goroutine;
   std::vector<Choice> choices;
-  StepAccesses acc;        // of the current run of the step
-  StepAccesses acc_union;  // over every variant (choice) of the chosen goroutine's step
+  StepAccesses acc;                // of the current run of the step
+  StepAccesses acc_union;          // over every variant (choice) of the chosen goroutine's step
   std::vector<GoroutineId> woken;  // goroutines whose next step follows this one (spawned, handed off, signalled)
   Clock clock;
 };
@@ -72,8 +130,9 @@ class Feed final : public Observer {
 }  // namespace
 
 struct SourceDporStrategy::State {
-  explicit State(SourceDporStrategy& s) : feed(s) {}
+  State(SourceDporStrategy& s, bool opt) : feed(s), optimal(opt) {}
   Feed feed;
+  bool optimal;
   Execution* x = nullptr;
   std::vector<Node> nodes;
   std::vector<Choice> root_choices;  // choices before the first pick
@@ -100,7 +159,11 @@ struct SourceDporStrategy::State {
   // The race between step j and a later step (or a waiting operation) of
   // goroutine q with clock `c`, reached after the steps up to `top` (exclusive):
   // make sure the state before j tries a goroutine that can start the reversal.
-  void reverse(std::size_t j, GoroutineId q, const Clock& c, std::size_t top) {
+  void reverse(std::size_t j, GoroutineId q, const StepAccesses& acc, const Clock& c, std::size_t top) {
+    if (optimal) {
+      insert(j, q, acc, c, top);
+      return;
+    }
     Node& pre = nodes[j];
     const GoroutineId pj = pre.chosen;
     // The steps after j that do not depend on it (v), and which goroutines
@@ -141,6 +204,61 @@ struct SourceDporStrategy::State {
     }
   }
 
+  // Optimal mode: the sequence v that reverses the race between step j and
+  // q's operation, inserted into j's wakeup tree unless already covered.
+  void insert(std::size_t j, GoroutineId q, const StepAccesses& acc, const Clock& c, std::size_t top) {
+    Node& pre = nodes[j];
+    const GoroutineId pj = pre.chosen;
+    std::vector<VStep> v;
+    for (std::size_t m = j + 1; m < top; ++m) {
+      const Node& nm = nodes[m];
+      if (at(nm.clock, pj) >= j + 1) continue;  // after j
+      v.push_back({nm.chosen, &nm.acc, m, &nm.clock});
+    }
+    v.push_back({q, &acc, top, &c});
+    // A sleeping goroutine that starts v: its explorations covered v already.
+    for (const auto* list : {&pre.sleep, &pre.done}) {
+      for (const Sleeper& z : *list) {
+        if (weak_initial(v, z.g, z.acc) >= 0) return;
+      }
+    }
+    if (!contains(pre.enabled, v.front().g)) {
+      // v cannot start here (its operation waits): try every goroutine that can.
+      for (GoroutineId g : pre.enabled) {
+        if (g == pj || asleep(pre.done, g) || asleep(pre.sleep, g)) continue;
+        if (std::none_of(pre.wut.begin(), pre.wut.end(), [g](const Wut& w) { return w.g == g; })) {
+          pre.wut.push_back({g, {}, {}});
+        }
+      }
+      return;
+    }
+    // Walk down the tree while a branch can start what is left of v. When v
+    // is used up, a sequence in the tree extends it: covered. When a leaf is
+    // reached first, the rest of v goes below it: exploring the leaf with an
+    // arbitrary continuation would not always reach v's class, because sleep
+    // sets (built from other branches) can keep its continuation out.
+    std::vector<Wut>* level = &pre.wut;
+    while (true) {
+      if (v.empty()) return;
+      bool descended = false;
+      for (Wut& w : *level) {
+        const std::ptrdiff_t i = weak_initial(v, w.g, w.acc);
+        if (i < 0) continue;
+        if (static_cast<std::size_t>(i) < v.size()) v.erase(v.begin() + i);
+        level = &w.children;
+        descended = true;
+        break;
+      }
+      if (!descended) break;
+    }
+    // Add the rest of v as a new rightmost branch.
+    std::vector<Wut>* at_level = level;
+    for (const VStep& st : v) {
+      at_level->push_back({st.g, *st.acc, {}});
+      at_level = &at_level->back().children;
+    }
+  }
+
   // Finds the races of an operation of goroutine q with accesses `acc`
   // against the steps before `top`; returns q's clock including them.
   Clock races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report) {
@@ -149,7 +267,7 @@ struct SourceDporStrategy::State {
       const Node& nj = nodes[j];
       if (nj.chosen == q || !conflict(nj.acc, acc)) continue;
       if (at(c, nj.chosen) < j + 1) {
-        if (report) reverse(j, q, c, top);
+        if (report) reverse(j, q, acc, c, top);
         join(c, nj.clock);
       }
     }
@@ -182,7 +300,7 @@ struct SourceDporStrategy::State {
   }
 };
 
-SourceDporStrategy::SourceDporStrategy() : s_(std::make_unique<State>(*this)) {}
+SourceDporStrategy::SourceDporStrategy(bool optimal) : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
 SourceDporStrategy::~SourceDporStrategy() = default;
 
 void SourceDporStrategy::begin(Execution& x) {
@@ -242,10 +360,26 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
   }
   s.check_waiting(k);
   std::size_t idx = enabled.size();
-  for (std::size_t i = 0; i < enabled.size(); ++i) {
-    if (!asleep(n.sleep, enabled[i].g)) {
-      idx = i;
-      break;
+  if (s.optimal && k > 0 && !s.nodes[k - 1].follow.empty()) {
+    // Continue the sequence of the wakeup tree that led here.
+    n.wut = s.nodes[k - 1].follow;
+    Wut first = std::move(n.wut.front());
+    n.wut.erase(n.wut.begin());
+    for (std::size_t i = 0; i < enabled.size(); ++i) {
+      if (enabled[i].g == first.g) idx = i;
+    }
+    if (idx != enabled.size()) {
+      n.follow = std::move(first.children);
+    } else {
+      ++wakeup_misses_;
+    }
+  }
+  if (idx == enabled.size()) {
+    for (std::size_t i = 0; i < enabled.size(); ++i) {
+      if (!asleep(n.sleep, enabled[i].g)) {
+        idx = i;
+        break;
+      }
     }
   }
   if (idx == enabled.size()) {
@@ -323,10 +457,32 @@ bool SourceDporStrategy::next() {
     }
     if (!asleep(n.done, n.chosen)) n.done.push_back({n.chosen, n.acc_union});
     GoroutineId g = no_goroutine;
-    for (GoroutineId b : n.backtrack) {
-      if (!asleep(n.done, b) && !asleep(n.sleep, b)) {
-        g = b;
-        break;
+    n.follow.clear();
+    if (s.optimal) {
+      while (!n.wut.empty() && g == no_goroutine) {
+        Wut w = std::move(n.wut.front());
+        n.wut.erase(n.wut.begin());
+        if (asleep(n.done, w.g) || asleep(n.sleep, w.g)) continue;
+        if (!contains(n.enabled, w.g)) {
+          // The sequence ends in an operation that waits here: try every goroutine that can move.
+          ++wakeup_misses_;
+          for (GoroutineId e : n.enabled) {
+            if (asleep(n.done, e) || asleep(n.sleep, e)) continue;
+            if (std::none_of(n.wut.begin(), n.wut.end(), [e](const Wut& x) { return x.g == e; })) {
+              n.wut.push_back({e, {}, {}});
+            }
+          }
+          continue;
+        }
+        g = w.g;
+        n.follow = std::move(w.children);
+      }
+    } else {
+      for (GoroutineId b : n.backtrack) {
+        if (!asleep(n.done, b) && !asleep(n.sleep, b)) {
+          g = b;
+          break;
+        }
       }
     }
     if (g != no_goroutine) {

@@ -15,7 +15,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 
@@ -48,9 +50,10 @@ std::size_t Rng::below(std::size_t n) {
 std::unique_ptr<Strategy> make_strategy(const std::string& name, std::uint64_t seed) {
   if (name == "dfs") return std::make_unique<DfsStrategy>();
   if (name == "random") return std::make_unique<RandomStrategy>(seed);
-  if (name == "source-dpor") return std::make_unique<SourceDporStrategy>();
+  if (name == "dpor") return std::make_unique<SourceDporStrategy>(/*optimal=*/true);
+  if (name == "source-dpor") return std::make_unique<SourceDporStrategy>(/*optimal=*/false);
   if (name == "pct") return std::make_unique<PctStrategy>(seed, 3);
-  throw std::invalid_argument("unknown strategy '" + name + "' (known: dfs, source-dpor, pct, random)");
+  throw std::invalid_argument("unknown strategy '" + name + "' (known: dpor, source-dpor, dfs, pct, random)");
 }
 
 std::unique_ptr<Strategy> make_strategy(const CheckOptions& options) {

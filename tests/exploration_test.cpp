@@ -23,13 +23,20 @@ namespace {
 using weft::check::CheckOptions;
 using weft::check::Report;
 
+// These tests count the executions of the unreduced tree: exhaustive DFS.
+CheckOptions dfs_options() {
+  CheckOptions o;
+  o.strategy = "dfs";
+  return o;
+}
+
 std::uint64_t binomial(std::uint64_t n, std::uint64_t k) {
   std::uint64_t r = 1;
   for (std::uint64_t i = 1; i <= k; ++i) r = r * (n - k + i) / i;
   return r;
 }
 
-Report explore(const std::function<void()>& body, CheckOptions o = {}) {
+Report explore(const std::function<void()>& body, CheckOptions o = dfs_options()) {
   o.all = true;
   return weft::check::run_check("inline", body, {}, o);
 }
@@ -199,6 +206,7 @@ TEST(SearchLimits, ExecutionCapStopsIncomplete) {
   const weft::Model* m = weft::Registry::instance().find("counter_mutex");
   ASSERT_NE(m, nullptr);
   CheckOptions o;
+  o.strategy = "dfs";
   o.max_executions = 5;
   Report r = weft::check::run_check(*m, weft::resolve_params(*m, {{"n", "3"}}), o);
   EXPECT_EQ(r.stats.executions, 5u);
@@ -208,6 +216,7 @@ TEST(SearchLimits, ExecutionCapStopsIncomplete) {
 
 TEST(SearchLimits, TimeBudgetStopsIncomplete) {
   CheckOptions o;
+  o.strategy = "dfs";
   o.time_budget = 0.05;
   Report r = explore(
       [] {
@@ -221,7 +230,7 @@ TEST(SearchLimits, TimeBudgetStopsIncomplete) {
 TEST(SearchLimits, FirstFailureStopsTheSearch) {
   const weft::Model* m = weft::Registry::instance().find("lock_order");
   ASSERT_NE(m, nullptr);
-  Report r = weft::check::run_check(*m, weft::resolve_params(*m, {}), {});
+  Report r = weft::check::run_check(*m, weft::resolve_params(*m, {}), dfs_options());
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].kind, weft::FindingKind::deadlock);
   EXPECT_EQ(r.findings[0].execution, r.stats.executions) << "the failing execution is the last one run";
@@ -232,6 +241,7 @@ TEST(SearchLimits, AllCollectsEachDistinctFindingOnce) {
   const weft::Model* m = weft::Registry::instance().find("lock_order");
   ASSERT_NE(m, nullptr);
   CheckOptions o;
+  o.strategy = "dfs";
   o.all = true;
   Report r = weft::check::run_check(*m, weft::resolve_params(*m, {}), o);
   EXPECT_TRUE(r.complete);
@@ -244,6 +254,7 @@ TEST(SearchLimits, RandomWalkRunsTheRequestedExecutions) {
   const weft::Model* m = weft::Registry::instance().find("counter_mutex");
   ASSERT_NE(m, nullptr);
   CheckOptions o;
+  o.strategy = "dfs";
   o.strategy = "random";
   o.seed = 7;
   o.max_executions = 200;
@@ -257,6 +268,7 @@ TEST(SearchLimits, RandomWalkFindsTheLostUpdate) {
   const weft::Model* m = weft::Registry::instance().find("counter_race");
   ASSERT_NE(m, nullptr);
   CheckOptions o;
+  o.strategy = "dfs";
   o.strategy = "random";
   o.seed = 1;
   o.max_executions = 1000;

@@ -1,5 +1,7 @@
 // Parallel exploration gives what one thread gives: the same counts, the
 // same findings, numbered by the same executions, with the same counterexamples.
+#include "weft/parallel.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -7,7 +9,6 @@
 
 #include "weft/check.h"
 #include "weft/model.h"
-#include "weft/parallel.h"
 
 namespace {
 
@@ -39,6 +40,7 @@ void expect_same(const Report& a, const Report& b, const std::string& what) {
 
 TEST(Parallel, AppliesToCompleteDfsSearchesOnly) {
   CheckOptions o;
+  o.strategy = "dfs";
   o.jobs = 2;
   EXPECT_TRUE(weft::check::parallel_applies(o));
   o.strategy = "random";
@@ -60,6 +62,7 @@ TEST(Parallel, JobsGiveTheCountsAndFindingsOfOneThreadWithAll) {
   for (const Case& c : {Case{"counter_race", 3}, Case{"philosophers", 2}, Case{"philosophers_fixed", 2},
                         Case{"locked_lost_update", 0}, Case{"lock_order", 0}, Case{"counter_mutex", 2}}) {
     CheckOptions o;
+    o.strategy = "dfs";
     o.all = true;
     const Report one = check_model(c.model, c.n, o);
     for (std::uint32_t jobs : {2u, 3u}) {
@@ -73,6 +76,7 @@ TEST(Parallel, JobsGiveTheCountsAndFindingsOfOneThreadWithAll) {
 TEST(Parallel, WithoutAllTheFirstFailingExecutionIsTheSingleThreadedOne) {
   for (const char* model : {"philosophers", "counter_race", "leak_two_senders"}) {
     CheckOptions o;
+    o.strategy = "dfs";
     const Report one = check_model(model, 0, o);
     ASSERT_FALSE(one.findings.empty()) << model;
     o.jobs = 2;
@@ -82,6 +86,7 @@ TEST(Parallel, WithoutAllTheFirstFailingExecutionIsTheSingleThreadedOne) {
 
 TEST(Parallel, ShardsAndJobsTogetherStillSumToTheWhole) {
   CheckOptions o;
+  o.strategy = "dfs";
   o.all = true;
   const Report whole = check_model("counter_race", 3, o);
   std::uint64_t sum = 0;

@@ -1,6 +1,8 @@
 // Sharding: the parts of a split search are disjoint and together explore
 // exactly what one search explores; merging their reports gives the counts
 // and findings of the unsplit search.
+#include "weft/shard.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -12,7 +14,6 @@
 #include "weft/merge.h"
 #include "weft/model.h"
 #include "weft/report_json.h"
-#include "weft/shard.h"
 
 namespace {
 
@@ -30,6 +31,7 @@ Report check_model(const Case& c, CheckOptions o) {
   std::vector<std::pair<std::string, std::string>> sets;
   if (c.n > 0) sets.emplace_back("n", std::to_string(c.n));
   const weft::Params params = weft::resolve_params(*m, sets);
+  o.strategy = "dfs";  // shards split the depth-first tree
   o.all = true;
   o.minimize = false;
   return weft::check::run_check(*m, params, o);
@@ -71,6 +73,7 @@ TEST(Shard, ShardsSumToTheUnsplitSearchOnEveryModel) {
       std::vector<Report> parts;
       for (std::uint32_t i = 0; i < n; ++i) {
         CheckOptions o;
+        o.strategy = "dfs";
         o.shard_index = i;
         o.shard_count = n;
         parts.push_back(check_model(c, o));
@@ -97,6 +100,7 @@ TEST(Shard, EveryShardGetsWorkOnALargerTree) {
   const Report whole = check_model(c, {});
   for (std::uint32_t i = 0; i < 4; ++i) {
     CheckOptions o;
+    o.strategy = "dfs";
     o.shard_index = i;
     o.shard_count = 4;
     const Report r = check_model(c, o);
@@ -110,6 +114,7 @@ TEST(Shard, MergeOfJsonReportsSaysWhatIsMissing) {
   std::vector<Report> parts;
   for (std::uint32_t i = 0; i < 3; ++i) {
     CheckOptions o;
+    o.strategy = "dfs";
     o.shard_index = i;
     o.shard_count = 3;
     // Through JSON, as `weft merge` reads them.
@@ -133,6 +138,7 @@ TEST(Shard, MergeOfJsonReportsSaysWhatIsMissing) {
 
 TEST(Shard, OnlyAnExhaustiveSearchCanBeSplit) {
   CheckOptions o;
+  o.strategy = "dfs";
   o.strategy = "random";
   o.shard_index = 0;
   o.shard_count = 2;

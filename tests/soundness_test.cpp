@@ -3,6 +3,8 @@
 // final value of every variable, the goroutines left blocked).
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "progen.h"
 
 namespace {
@@ -10,7 +12,10 @@ namespace {
 using weft::progen::explore;
 using weft::progen::generate;
 
-TEST(Soundness, SourceDporReachesEveryOutcomeOfDfs) {
+class Soundness : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Soundness, ReachesEveryOutcomeOfDfs) {
+  const std::string strategy = GetParam();
   int compared = 0;
   std::uint64_t dfs_total = 0;
   std::uint64_t dpor_total = 0;
@@ -18,7 +23,7 @@ TEST(Soundness, SourceDporReachesEveryOutcomeOfDfs) {
     const weft::progen::Program p = generate(seed);
     const auto dfs = explore(p, "dfs", 3000);
     if (!dfs.complete) continue;  // too large to enumerate here; the soak takes those too
-    const auto dpor = explore(p, "source-dpor", 3000);
+    const auto dpor = explore(p, strategy, 3000);
     ASSERT_TRUE(dpor.complete);
     ASSERT_EQ(dfs.seen, dpor.seen) << "seed " << seed << "\n" << weft::progen::to_string(p);
     EXPECT_LE(dpor.executions, dfs.executions) << "seed " << seed;
@@ -30,5 +35,9 @@ TEST(Soundness, SourceDporReachesEveryOutcomeOfDfs) {
   EXPECT_LT(dpor_total, dfs_total);
 }
 
-}  // namespace
+INSTANTIATE_TEST_SUITE_P(Reductions, Soundness, ::testing::Values("dpor", "source-dpor"),
+                         [](const ::testing::TestParamInfo<const char*>& i) {
+                           return std::string(i.param) == "dpor" ? "OptimalDpor" : "SourceDpor";
+                         });
 
+}  // namespace

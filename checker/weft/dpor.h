@@ -58,13 +58,17 @@ class BoundedDfsStrategy final : public Strategy {
 // sleep sets never two complete executions of the same class. An execution
 // that can only continue into an explored class is abandoned and counted
 // apart (blocked()). Choices inside the program are explored exhaustively.
+//
+// With `optimal` set, the backtrack sets become wakeup trees (optimal DPOR,
+// the same authors, JACM 2017): exactly one complete execution per class and,
+// on programs whose operations never wait, no blocked executions at all.
 class SourceDporStrategy final : public Strategy {
  public:
-  SourceDporStrategy();
+  explicit SourceDporStrategy(bool optimal = false);
   ~SourceDporStrategy() override;
   bool next() override;
   bool exhaustive() const override { return true; }
-  std::string name() const override { return "source-dpor"; }
+  std::string name() const override { return optimal_ ? "dpor" : "source-dpor"; }
   void begin(Execution&) override;
   std::size_t pick(std::span<const Candidate> enabled) override;
   std::size_t choose(std::size_t n, ChoiceKind why) override;
@@ -73,11 +77,16 @@ class SourceDporStrategy final : public Strategy {
   bool blocked_last() const override { return blocked_; }
   // Feeds the step's events to the reduction (an Observer attached by begin()).
   void on_event(const Event& e);
+  // Optimal mode: how often a wakeup-tree sequence could not be followed
+  // because its next goroutine could not move (0 on every model so far).
+  std::uint64_t wakeup_misses() const { return wakeup_misses_; }
 
  private:
   struct State;
   std::unique_ptr<State> s_;
+  bool optimal_ = false;
   bool blocked_ = false;
+  std::uint64_t wakeup_misses_ = 0;
 };
 
 // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): each

@@ -101,7 +101,7 @@ struct Stats {
 };
 
 struct CheckOptions {
-  std::string strategy = "dfs";
+  std::string strategy = "dpor";
   std::uint64_t seed = 1;
   std::uint64_t max_executions = 0;  // 0: no cap
   double time_budget = 0;            // seconds; 0: no cap
