@@ -143,6 +143,8 @@ struct SourceDporStrategy::State {
   std::vector<Clock> clocks;  // per goroutine
   std::vector<std::pair<GoroutineId, StepAccesses>> waiting;
   bool started = false;
+  std::vector<Node> spare;  // popped nodes, for reuse
+  Clock scratch;
 
   std::function<ObjectId(ObjectId)> lock_of_cond() {
     return [this](ObjectId c) -> ObjectId {
@@ -261,8 +263,9 @@ struct SourceDporStrategy::State {
 
   // Finds the races of an operation of goroutine q with accesses `acc`
   // against the steps before `top`; returns q's clock including them.
-  Clock races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report) {
-    Clock c = clock_of(q);
+  // The clock goes to `c` (whose memory is reused).
+  void races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report, Clock& c) {
+    c = clock_of(q);
     for (std::size_t j = top; j-- > 0;) {
       const Node& nj = nodes[j];
       if (nj.chosen == q || !conflict(nj.acc, acc)) continue;
@@ -271,7 +274,6 @@ struct SourceDporStrategy::State {
         join(c, nj.clock);
       }
     }
-    return c;
   }
 
   // The running step is over: compute its clock and analyse its races.
@@ -284,10 +286,10 @@ struct SourceDporStrategy::State {
       for (const Access& a : n.acc) {
         if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end()) n.acc_union.push_back(a);
       }
-      Clock c = races(n.chosen, n.acc, k, true);
+      Clock& c = n.clock;
+      races(n.chosen, n.acc, k, true, c);
       if (c.size() <= n.chosen) c.resize(n.chosen + 1, 0);
       c[n.chosen] = static_cast<std::uint32_t>(k + 1);
-      nodes[k].clock = std::move(c);
     }
     const Node& done = nodes[k];
     clock_of(done.chosen) = done.clock;
@@ -296,7 +298,32 @@ struct SourceDporStrategy::State {
 
   // Operations that wait (disabled, or left at the end) race like steps.
   void check_waiting(std::size_t top) {
-    for (auto& [g, acc] : waiting) (void)races(g, acc, top, true);
+    for (auto& [g, acc] : waiting) races(g, acc, top, true, scratch);
+  }
+
+  // Nodes are recycled, so that their vectors keep their memory from one
+  // execution to the next.
+  Node take_node() {
+    if (spare.empty()) return Node{};
+    Node n = std::move(spare.back());
+    spare.pop_back();
+    n.enabled.clear();
+    n.sleep.clear();
+    n.backtrack.clear();
+    n.done.clear();
+    n.wut.clear();
+    n.follow.clear();
+    n.chosen = no_goroutine;
+    n.choices.clear();
+    n.acc.clear();
+    n.acc_union.clear();
+    n.woken.clear();
+    n.clock.clear();
+    return n;
+  }
+  void pop_node() {
+    spare.push_back(std::move(nodes.back()));
+    nodes.pop_back();
   }
 };
 
@@ -348,7 +375,7 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
     return 0;
   }
   // A new scheduling point.
-  Node n;
+  Node n = s.take_node();
   for (const Candidate& c : enabled) n.enabled.push_back(c.g);
   if (k > 0) {
     const Node& prev = s.nodes[k - 1];
@@ -362,7 +389,12 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
   std::size_t idx = enabled.size();
   if (s.optimal && k > 0 && !s.nodes[k - 1].follow.empty()) {
     // Continue the sequence of the wakeup tree that led here.
-    n.wut = s.nodes[k - 1].follow;
+    Node& prev = s.nodes[k - 1];
+    if (prev.choices.empty()) {
+      n.wut = std::move(prev.follow);  // no other variant of that step will need it
+    } else {
+      n.wut = prev.follow;
+    }
     Wut first = std::move(n.wut.front());
     n.wut.erase(n.wut.begin());
     for (std::size_t i = 0; i < enabled.size(); ++i) {
@@ -385,6 +417,7 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
   if (idx == enabled.size()) {
     // Every goroutine that can move is asleep: whatever follows was explored.
     blocked_ = true;
+    s.spare.push_back(std::move(n));
     s.x->abandon();
     return 0;
   }
@@ -494,7 +527,7 @@ bool SourceDporStrategy::next() {
       s.fresh_from = k;
       return true;
     }
-    s.nodes.pop_back();
+    s.pop_node();
   }
   while (!s.root_choices.empty() && s.root_choices.back().taken + 1 >= s.root_choices.back().n) {
     s.root_choices.pop_back();

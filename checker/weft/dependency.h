@@ -15,6 +15,7 @@
 //   if (conflict(a, b)) { /* the order of the two steps matters */ }
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -40,7 +41,38 @@ inline constexpr ObjectId goroutine_table = no_object - 2;
 // with every step: it stopped them all.
 inline constexpr ObjectId everything = no_object - 3;
 
-using StepAccesses = std::vector<Access>;
+// The accesses of one step: almost always one or two, so they live inline
+// and only a step with more than `inline_capacity` moves them to the heap
+// (the search copies these for every step it remembers).
+class StepAccesses {
+ public:
+  static constexpr std::uint32_t inline_capacity = 6;
+  void push_back(const Access& a) {
+    if (heap_.empty() && n_ < inline_capacity) {
+      inline_[n_++] = a;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_, inline_ + n_);
+    heap_.push_back(a);
+    ++n_;
+  }
+  const Access* begin() const { return heap_.empty() ? inline_ : heap_.data(); }
+  const Access* end() const { return begin() + n_; }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  void clear() {
+    n_ = 0;
+    heap_.clear();
+  }
+  friend bool operator==(const StepAccesses& a, const StepAccesses& b) {
+    return a.n_ == b.n_ && std::equal(a.begin(), a.end(), b.begin());
+  }
+
+ private:
+  Access inline_[inline_capacity];
+  std::uint32_t n_ = 0;
+  std::vector<Access> heap_;  // all of them, once there are more than fit inline
+};
 
 // Adds to `out` the accesses an event performs. `lock_of_cond` maps a Cond's
 // object to the lock it releases and takes again.
