@@ -161,6 +161,7 @@ int cmd_check(const CheckArgs& a) {
   // Progress on stderr when it is a terminal: executions, rate, findings and the tree's estimated size.
   check::TreeSizeEstimator estimator(m.body, params, opts, opts.seed);
   check::ProgressDisplay progress(std::cerr, check::progress_wanted(STDERR_FILENO, a.quiet), &estimator);
+  progress.set_reduced(opts.strategy == "dpor" || opts.strategy == "source-dpor");
   opts.on_progress = [&progress](const check::Stats& s, std::size_t n) { progress.update(s, n); };
   auto search = [&](const check::CheckOptions& o) {
     return a.predict ? check::run_check(m.name, m.body, params, o, predict::make_predictor(m.body, params, o, a.popts))

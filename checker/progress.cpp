@@ -64,18 +64,23 @@ void TreeSizeEstimator::probe(std::size_t walks) {
   }
 }
 
-bool progress_wanted(int fd, bool quiet) { return !quiet && isatty(fd) == 1; }
+bool progress_wanted(int fd, bool quiet) {
+  return !quiet && isatty(fd) == 1;
+}
 
 ProgressDisplay::ProgressDisplay(std::ostream& os, bool enabled, TreeSizeEstimator* estimator)
     : os_(os), enabled_(enabled), estimator_(estimator) {}
 
-std::string ProgressDisplay::line(const Stats& stats, std::size_t findings, double elapsed, double estimate) {
+std::string ProgressDisplay::line(const Stats& stats, std::size_t findings, double elapsed, double estimate,
+                                  bool reduced) {
   std::ostringstream os;
   const double rate = elapsed > 0 ? static_cast<double>(stats.executions) / elapsed : 0;
   os << stats.executions << (stats.executions == 1 ? " execution, " : " executions, ") << count(rate) << "/s, "
      << std::fixed << std::setprecision(1) << elapsed << " s, " << findings
      << (findings == 1 ? " finding" : " findings");
-  if (estimate > 0) {
+  if (estimate > 0 && reduced) {
+    os << ", unreduced tree ~" << count(estimate) << " executions (an upper bound)";
+  } else if (estimate > 0) {
     const double pct = std::min(100.0, 100.0 * static_cast<double>(stats.executions) / estimate);
     os << ", tree ~" << count(estimate) << " executions (" << std::setprecision(pct < 1 ? 2 : 0) << pct
        << "% explored)";
@@ -96,8 +101,8 @@ void ProgressDisplay::update(const Stats& stats, std::size_t findings) {
     } while (Clock::now() < until && estimator_->walks() % 64 != 0);
   }
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  os_ << "\r" << line(stats, findings, elapsed, estimator_ != nullptr ? estimator_->estimate() : 0) << "\x1b[K"
-      << std::flush;
+  os_ << "\r" << line(stats, findings, elapsed, estimator_ != nullptr ? estimator_->estimate() : 0, reduced_)
+      << "\x1b[K" << std::flush;
   drawn_ = true;
 }
 

@@ -43,8 +43,12 @@ json trace_json(const Trace& t) {
   }
   json blocked = json::array();
   for (const BlockedGoroutine& b : t.blocked) {
-    json j = {{"g", b.g}, {"op", b.op}, {"reason", b.reason}, {"holders", b.holders},
-              {"file", b.where.file}, {"line", b.where.line}};
+    json j = {{"g", b.g},
+              {"op", b.op},
+              {"reason", b.reason},
+              {"holders", b.holders},
+              {"file", b.where.file},
+              {"line", b.where.line}};
     j["object"] = b.object.empty() ? json(nullptr) : json(b.object);
     if (!b.where.function.empty()) j["function"] = b.where.function;
     blocked.push_back(std::move(j));
@@ -56,8 +60,8 @@ json trace_json(const Trace& t) {
     if (!g.created_at.function.empty()) j["function"] = g.created_at.function;
     gs.push_back(std::move(j));
   }
-  return {{"steps", t.steps},       {"preemptions", t.preemptions}, {"schedule", schedule_json(t.schedule)},
-          {"events", events},       {"blocked", blocked},           {"goroutines", gs}};
+  return {{"steps", t.steps}, {"preemptions", t.preemptions}, {"schedule", schedule_json(t.schedule)},
+          {"events", events}, {"blocked", blocked},           {"goroutines", gs}};
 }
 
 // --- reading, with a path for error messages ---
@@ -212,9 +216,8 @@ Trace trace_from(const json& j, const std::string& path) {
 std::string report_to_json(const Report& r, bool timings) {
   json params = json::object();
   for (const auto& [k, v] : r.params) params[k] = v;
-  json stats = {{"executions", r.stats.executions},
-                {"blocked_executions", r.stats.blocked_executions},
-                {"steps", r.stats.steps}};
+  json stats = {
+      {"executions", r.stats.executions}, {"blocked_executions", r.stats.blocked_executions}, {"steps", r.stats.steps}};
   if (timings) stats["seconds"] = r.stats.seconds;
   if (r.stats.predictions > 0) {
     stats["predictions"] = r.stats.predictions;
@@ -224,10 +227,18 @@ std::string report_to_json(const Report& r, bool timings) {
   for (const Finding& f : r.findings) {
     json locs = json::array();
     for (const SourceRef& s : f.locations) locs.push_back(ref_json(s));
-    json j = {{"kind", finding_name(f.kind)}, {"message", f.message}, {"locations", locs},
-              {"goroutines", f.goroutines}, {"execution", f.execution}, {"trace", trace_json(f.trace)}};
+    json j = {{"kind", finding_name(f.kind)}, {"message", f.message},     {"locations", locs},
+              {"goroutines", f.goroutines},   {"execution", f.execution}, {"trace", trace_json(f.trace)}};
     if (!f.object.empty()) j["object"] = f.object;
     if (!f.key_steps.empty()) j["key_steps"] = f.key_steps;
+    if (f.minimized.searched) {
+      const Minimization& m = f.minimized;
+      j["minimized"] = {{"fewest_preemptions", m.fewest_preemptions},
+                        {"fewest_steps", m.fewest_steps},
+                        {"executions", m.executions},
+                        {"original_preemptions", m.original_preemptions},
+                        {"original_steps", m.original_steps}};
+    }
     findings.push_back(std::move(j));
   }
   json options = {{"max_executions", r.options.max_executions},
@@ -235,7 +246,8 @@ std::string report_to_json(const Report& r, bool timings) {
                   {"all", r.options.all},
                   {"max_steps", r.options.max_steps},
                   {"max_goroutines", r.options.max_goroutines}};
-  if (r.options.shard_count > 1) options["shard"] = {{"index", r.options.shard_index}, {"count", r.options.shard_count}};
+  if (r.options.shard_count > 1)
+    options["shard"] = {{"index", r.options.shard_index}, {"count", r.options.shard_count}};
   auto verdict = r.verdict();
   json doc = {{"format", "weft-report"},
               {"version", report_format_version},
@@ -318,7 +330,8 @@ Report report_from_json(const std::string& text) {
     f.kind = *k;
     f.message = str(fj, p, "message");
     const json& locs = arr(fj, p, "locations");
-    for (std::size_t j = 0; j < locs.size(); ++j) f.locations.push_back(ref_from(locs[j], p + ".locations[" + std::to_string(j) + "]"));
+    for (std::size_t j = 0; j < locs.size(); ++j)
+      f.locations.push_back(ref_from(locs[j], p + ".locations[" + std::to_string(j) + "]"));
     for (const json& g : arr(fj, p, "goroutines")) {
       if (!g.is_number_unsigned()) bad(p + ".goroutines", "expected goroutine ids");
       f.goroutines.push_back(g.get<std::uint32_t>());
@@ -332,6 +345,21 @@ Report report_from_json(const std::string& text) {
       }
     }
     f.execution = uint(fj, p, "execution");
+    if (auto mj = fj.find("minimized"); mj != fj.end()) {
+      const std::string mp = p + ".minimized";
+      if (!mj->is_object()) bad(mp, "expected an object");
+      Minimization& m = f.minimized;
+      m.searched = true;
+      for (auto [name, flag] :
+           {std::pair{"fewest_preemptions", &m.fewest_preemptions}, std::pair{"fewest_steps", &m.fewest_steps}}) {
+        const json& b = field(*mj, mp, name);
+        if (!b.is_boolean()) bad(mp + "." + name, "expected true or false");
+        *flag = b.get<bool>();
+      }
+      m.executions = uint(*mj, mp, "executions");
+      m.original_preemptions = uint(*mj, mp, "original_preemptions");
+      m.original_steps = uint(*mj, mp, "original_steps");
+    }
     f.trace = trace_from(field(fj, p, "trace"), p + ".trace");
     r.findings.push_back(std::move(f));
   }

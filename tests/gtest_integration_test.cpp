@@ -1,8 +1,6 @@
 // weft/gtest.h: the matchers a user's own tests use, their verdicts on a buggy
 // and a fixed program, and what a failing matcher tells the person reading
 // the test log (the text report and where the JSON report went).
-#include "weft/gtest.h"
-
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "weft/gtest.h"
 #include "weft/report_json.h"
 #include "weft/weft.h"
 
@@ -114,6 +113,8 @@ TEST(GtestMatchers, AMismatchExplainsWithTheReportAndWritesIt) {
     EXPECT_EQ(back.findings[i].kind, r.findings[i].kind);
     EXPECT_EQ(back.findings[i].message, r.findings[i].message);
     EXPECT_EQ(back.findings[i].trace.events, r.findings[i].trace.events);
+    EXPECT_EQ(back.findings[i].minimized, r.findings[i].minimized);
+    EXPECT_TRUE(back.findings[i].minimized.searched);
   }
   fs::remove(path);
 }

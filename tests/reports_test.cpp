@@ -653,6 +653,8 @@ TEST(Progress, LineShowsCountsRateAndEstimate) {
   s.executions = 250;
   const std::string l = wc::ProgressDisplay::line(s, 1, 2.0, 1000);
   EXPECT_EQ(l, "250 executions, 125/s, 2.0 s, 1 finding, tree ~1000 executions (25% explored)");
+  EXPECT_EQ(wc::ProgressDisplay::line(s, 1, 2.0, 1000, /*reduced=*/true),
+            "250 executions, 125/s, 2.0 s, 1 finding, unreduced tree ~1000 executions (an upper bound)");
   std::ostringstream os;
   wc::ProgressDisplay on(os, true, nullptr);
   on.update(s, 0);

@@ -52,7 +52,11 @@ class ProgressDisplay {
   // Clears the line, if one was drawn.
   void finish();
   // The text of the line for these numbers (without the carriage return).
-  static std::string line(const Stats& stats, std::size_t findings, double elapsed, double estimate);
+  // Under partial-order reduction (`reduced`) the estimate is of the
+  // unreduced tree, an upper bound: it is shown without a percentage.
+  static std::string line(const Stats& stats, std::size_t findings, double elapsed, double estimate,
+                          bool reduced = false);
+  void set_reduced(bool reduced) { reduced_ = reduced; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -62,6 +66,7 @@ class ProgressDisplay {
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_{};
   bool drawn_ = false;
+  bool reduced_ = false;
 };
 
 }  // namespace weft::check
