@@ -23,24 +23,30 @@ void ReplayStrategy::diverge(std::string what) {
 
 std::size_t ReplayStrategy::pick(std::span<const Candidate> enabled) {
   ++steps_;
+  // On a divergence the execution goes on with the first enabled goroutine;
+  // the trace then describes the schedule that ran, preemptions included.
+  std::size_t index = 0;
   if (pos_ >= schedule_.size() || schedule_[pos_].kind != Decision::Kind::pick) {
     diverge("diverged at step " + std::to_string(steps_) +
             ": the schedule has no goroutine to run here (it ended or expected a choice)");
-    return 0;
+  } else {
+    const GoroutineId want = schedule_[pos_++].value;
+    auto it = std::find_if(enabled.begin(), enabled.end(), [&](const Candidate& c) { return c.g == want; });
+    if (it == enabled.end()) {
+      std::string can;
+      for (const Candidate& c : enabled) can += (can.empty() ? "" : ", ") + std::to_string(c.g);
+      diverge("diverged at step " + std::to_string(steps_) + ": expected goroutine " + std::to_string(want) +
+              " to run, but it cannot move here (enabled: " + can + ")");
+    } else {
+      index = static_cast<std::size_t>(it - enabled.begin());
+    }
   }
-  const GoroutineId want = schedule_[pos_++].value;
-  auto it = std::find_if(enabled.begin(), enabled.end(), [&](const Candidate& c) { return c.g == want; });
-  if (it == enabled.end()) {
-    std::string can;
-    for (const Candidate& c : enabled) can += (can.empty() ? "" : ", ") + std::to_string(c.g);
-    diverge("diverged at step " + std::to_string(steps_) + ": expected goroutine " +
-            std::to_string(want) + " to run, but it cannot move here (enabled: " + can + ")");
-    return 0;
-  }
-  const bool last_enabled = std::any_of(enabled.begin(), enabled.end(), [&](const Candidate& c) { return c.g == last_; });
-  if (last_enabled && want != last_) ++preemptions_;
-  last_ = want;
-  return static_cast<std::size_t>(it - enabled.begin());
+  const GoroutineId ran = enabled[index].g;
+  const bool last_enabled =
+      std::any_of(enabled.begin(), enabled.end(), [&](const Candidate& c) { return c.g == last_; });
+  if (last_enabled && ran != last_) ++preemptions_;
+  last_ = ran;
+  return index;
 }
 
 std::size_t ReplayStrategy::choose(std::size_t n, ChoiceKind) {
