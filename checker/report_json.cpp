@@ -269,7 +269,8 @@ Report report_from_json(const std::string& text) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Syntax errors, and numbers too large for any type (out_of_range).
     throw std::invalid_argument(std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) bad("$", "expected a JSON object");

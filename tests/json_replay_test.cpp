@@ -187,6 +187,13 @@ TEST(ReadReport, NotJson) {
   EXPECT_TRUE(contains(error_of("{\"format\": "), "not valid JSON"));
 }
 
+// Found by fuzzing: a number too large for any JSON number type is an error
+// of the file, not a crash of the reader.
+TEST(ReadReport, NumberTooLarge) {
+  EXPECT_TRUE(contains(error_of("9e999"), "not valid JSON"));
+  EXPECT_TRUE(contains(error_of("{\"format\": \"weft-report\", \"version\": 225439e919167413360}"), "not valid JSON"));
+}
+
 TEST(ReadReport, NotAnObject) {
   EXPECT_TRUE(contains(error_of("[1, 2]"), "expected a JSON object"));
 }
