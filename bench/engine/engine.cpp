@@ -4,10 +4,13 @@
 //
 //   cmake --build build --target weft_bench_engine
 //   build/weft_bench_engine                      # the default table
-//   build/weft_bench_engine --repeat 5 philosophers_fixed:4 counter_mutex:4
+//   build/weft_bench_engine --repeat 5 philosophers_fixed:3 counter_mutex:3
+//   build/weft_bench_engine --strategy dpor --time-budget 10 lockinc:6
 //
 // Each number is the median of --repeat runs (default 3). Models are given
 // as name or name:n. An "event" is one scheduling step (one visible operation).
+// The searches use --strategy (default dfs, as `weft check` does) and stop
+// after --time-budget seconds each (default 60; a capped row says so).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -33,7 +36,9 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // --- one fiber switch: resume() into a fiber that suspends at once ---
 struct Pingpong {
@@ -109,11 +114,22 @@ struct Row {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured, also into a file
   int repeat = 3;
+  std::string strategy = "dfs";
+  double budget = 60;
   std::vector<Row> rows;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
+      continue;
+    }
+    if (std::strcmp(argv[i], "--strategy") == 0 && i + 1 < argc) {
+      strategy = argv[++i];
+      continue;
+    }
+    if (std::strcmp(argv[i], "--time-budget") == 0 && i + 1 < argc) {
+      budget = std::atof(argv[++i]);
       continue;
     }
     std::string a = argv[i];
@@ -127,9 +143,10 @@ int main(int argc, char** argv) {
     rows.push_back(r);
   }
   if (rows.empty()) {
-    rows = {{"counter_mutex", 4}, {"counter_race", 4}, {"philosophers_fixed", 4}, {"philosophers", 4}};
-    for (const char* dpor : {"fib_bench", "lastzero", "lockinc", "casrot"}) {
-      if (weft::Registry::instance().find(dpor) != nullptr) rows.push_back({dpor, 0});
+    // Sizes whose complete DFS takes well under a second to a few seconds.
+    rows = {{"counter_mutex", 3}, {"counter_race", 3}, {"philosophers_fixed", 3}, {"philosophers", 3}};
+    for (const Row& dpor : std::vector<Row>{{"lockinc", 5}, {"lastzero", 4}, {"casrot", 6}}) {
+      if (weft::Registry::instance().find(dpor.model) != nullptr) rows.push_back(dpor);
     }
   }
 
@@ -144,6 +161,7 @@ int main(int argc, char** argv) {
   std::printf("scheduling step + detectors:  %6.1f ns   (race and lost-update observers attached)\n\n",
               median(std_));
 
+  std::printf("strategy %s, each search capped at %.0f s\n", strategy.c_str(), budget);
   std::printf("%-22s %12s %12s %9s %12s %12s %8s\n", "model", "executions", "events", "seconds", "exec/s",
               "events/s", "ns/event");
   for (const Row& row : rows) {
@@ -159,6 +177,8 @@ int main(int argc, char** argv) {
     o.all = true;
     o.minimize = false;
     o.jobs = 1;
+    o.strategy = strategy;
+    o.time_budget = budget;
     std::vector<double> secs;
     weft::check::Report r;
     for (int i = 0; i < repeat; ++i) {
@@ -172,8 +192,9 @@ int main(int argc, char** argv) {
     const auto ex = static_cast<double>(r.stats.executions);
     const auto ev = static_cast<double>(r.stats.steps);
     std::printf("%-22s %12llu %12llu %9.3f %12.0f %12.0f %8.1f%s\n", label.c_str(),
-                static_cast<unsigned long long>(r.stats.executions), static_cast<unsigned long long>(r.stats.steps), s,
-                ex / s, ev / s, s * 1e9 / ev, r.complete ? "" : "  (incomplete)");
+                static_cast<unsigned long long>(r.stats.executions),
+                static_cast<unsigned long long>(r.stats.steps), s, ex / s, ev / s, s * 1e9 / ev,
+                r.complete ? "" : "  (incomplete)");
   }
   std::printf("\npeak RSS: %ld MB\n", peak_rss_kb() / 1024);
   return 0;
