@@ -9,7 +9,8 @@
 //
 // Each number is the median of --repeat runs (default 3). Models are given
 // as name or name:n. An "event" is one scheduling step (one visible operation).
-// The searches use --strategy (default dfs, as `weft check` does) and stop
+// The searches use --strategy (default dfs, every interleaving: the runtime's
+// cost without reduction; `weft check` defaults to dpor) and stop
 // after --time-budget seconds each (default 60; a capped row says so).
 #include <sys/resource.h>
 
