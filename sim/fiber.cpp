@@ -20,6 +20,20 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define WEFT_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define WEFT_TSAN 1
+#endif
+#endif
+
+#ifdef WEFT_TSAN
+// ThreadSanitizer keeps a shadow state per fiber; every switch tells it
+// which one runs now (sanitizer/tsan_interface.h).
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace ctx = boost::context::detail;
 
 namespace weft::detail {
@@ -41,8 +55,7 @@ Stack StackPool::take() {
   Stack s;
   s.guard = page;
   s.size = usable + page;
-  s.base = mmap(nullptr, s.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                -1, 0);
+  s.base = mmap(nullptr, s.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (s.base == MAP_FAILED) throw std::bad_alloc();
   // The lowest page stays inaccessible: a stack overflow faults there instead
   // of silently corrupting the neighbouring mapping.
@@ -63,6 +76,9 @@ struct FiberAccess {
 #endif
     self->entry_(self->arg_);
     self->finished_ = true;
+#ifdef WEFT_TSAN
+    __tsan_switch_to_fiber(self->tsan_caller_, 0);
+#endif
 #ifdef WEFT_ASAN
     // nullptr: this fiber's fake stack can be freed, it never runs again.
     __sanitizer_start_switch_fiber(nullptr, self->caller_bottom_, self->caller_size_);
@@ -78,11 +94,24 @@ void Fiber::start(Stack stack, Entry entry, void* arg) {
   entry_ = entry;
   arg_ = arg;
   finished_ = false;
+#ifdef WEFT_TSAN
+  if (tsan_fiber_ == nullptr) tsan_fiber_ = __tsan_create_fiber(0);
+#endif
   char* top = static_cast<char*>(stack.base) + stack.size;
   ctx_ = ctx::make_fcontext(top, stack.size - stack.guard, &FiberAccess::entry);
 }
 
+Fiber::~Fiber() {
+#ifdef WEFT_TSAN
+  if (tsan_fiber_ != nullptr) __tsan_destroy_fiber(tsan_fiber_);
+#endif
+}
+
 void Fiber::resume() {
+#ifdef WEFT_TSAN
+  tsan_caller_ = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(tsan_fiber_, 0);
+#endif
 #ifdef WEFT_ASAN
   __sanitizer_start_switch_fiber(&fake_stack_, static_cast<char*>(stack_.base) + stack_.guard,
                                  stack_.size - stack_.guard);
@@ -95,6 +124,9 @@ void Fiber::resume() {
 }
 
 void Fiber::suspend() {
+#ifdef WEFT_TSAN
+  __tsan_switch_to_fiber(tsan_caller_, 0);
+#endif
 #ifdef WEFT_ASAN
   __sanitizer_start_switch_fiber(&fake_stack_, caller_bottom_, caller_size_);
 #endif

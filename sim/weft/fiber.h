@@ -13,8 +13,8 @@
 namespace weft::detail {
 
 struct Stack {
-  void* base = nullptr;     // lowest address of the mapping (the guard page)
-  std::size_t size = 0;     // whole mapping, guard page included
+  void* base = nullptr;  // lowest address of the mapping (the guard page)
+  std::size_t size = 0;  // whole mapping, guard page included
   std::size_t guard = 0;
 };
 
@@ -40,6 +40,7 @@ class Fiber {
   using Entry = void (*)(void* arg);
 
   Fiber() = default;
+  ~Fiber();
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
 
@@ -63,10 +64,12 @@ class Fiber {
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
   bool finished_ = false;
-  // Sanitizer bookkeeping (unused without ASan).
+  // Sanitizer bookkeeping (unused without ASan or TSan).
   void* fake_stack_ = nullptr;
   const void* caller_bottom_ = nullptr;
   std::size_t caller_size_ = 0;
+  void* tsan_fiber_ = nullptr;   // TSan's state of this fiber
+  void* tsan_caller_ = nullptr;  // TSan's state of the thread that resumed it
 };
 
 }  // namespace weft::detail
