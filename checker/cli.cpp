@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -57,24 +58,33 @@ const Model& find_model(const std::string& name) {
 }
 
 int cmd_list() {
-  std::string group;
+  // Groups in the order they first appear (models of one group may be
+  // registered from several files), each model once under its group.
+  const auto& models = Registry::instance().all();
+  std::vector<std::string> groups;
   std::size_t width = 0;
-  for (const Model& m : Registry::instance().all()) width = std::max(width, m.name.size());
-  for (const Model& m : Registry::instance().all()) {
-    if (m.group != group) {
-      group = m.group;
-      std::cout << (group == Registry::instance().all().front().group ? "" : "\n") << group << " models:\n";
-    }
-    std::cout << "  " << m.name << std::string(width + 2 - m.name.size(), ' ') << std::left << std::setw(16)
-              << ("[" + m.expect.name() + "]") << std::right << m.description;
-    if (!m.params.empty()) {
-      std::cout << " (";
-      for (std::size_t i = 0; i < m.params.size(); ++i) {
-        std::cout << (i ? ", " : "") << m.params[i].name << "=" << m.params[i].default_value;
+  std::size_t verdict_width = 0;
+  for (const Model& m : models) {
+    width = std::max(width, m.name.size());
+    verdict_width = std::max(verdict_width, m.expect.name().size() + 3);
+    if (std::find(groups.begin(), groups.end(), m.group) == groups.end()) groups.push_back(m.group);
+  }
+  for (const std::string& group : groups) {
+    std::cout << (group == groups.front() ? "" : "\n") << group << " models:\n";
+    for (const Model& m : models) {
+      if (m.group != group) continue;
+      std::cout << "  " << m.name << std::string(width + 2 - m.name.size(), ' ') << std::left
+                << std::setw(static_cast<int>(verdict_width)) << ("[" + m.expect.name() + "]") << std::right
+                << m.description;
+      if (!m.params.empty()) {
+        std::cout << " (";
+        for (std::size_t i = 0; i < m.params.size(); ++i) {
+          std::cout << (i ? ", " : "") << m.params[i].name << "=" << m.params[i].default_value;
+        }
+        std::cout << ")";
       }
-      std::cout << ")";
+      std::cout << "\n";
     }
-    std::cout << "\n";
   }
   return exit_ok;
 }

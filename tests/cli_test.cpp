@@ -262,6 +262,12 @@ TEST_F(Cli, ListShowsModelsWithVerdicts) {
   EXPECT_TRUE(contains(r.out, "[lost_update]")) << r.out;
   EXPECT_TRUE(contains(r.out, "counter_mutex")) << r.out;
   EXPECT_TRUE(contains(r.out, "[ok]")) << r.out;
+  // Each group once, even when its models are registered from several files.
+  for (const char* header : {"teaching models:", "dpor models:"}) {
+    const std::size_t first = r.out.find(header);
+    ASSERT_NE(first, std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find(header, first + 1), std::string::npos) << header << " twice:\n" << r.out;
+  }
 }
 
 TEST_F(Cli, QuietPrintsNothing) {
