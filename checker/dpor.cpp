@@ -112,9 +112,10 @@ struct Node {
   // --- the step taken ---
   GoroutineId chosen = no_goroutine;
   std::vector<Choice> choices;
-  StepAccesses acc;                // of the current run of the step
-  StepAccesses acc_union;          // over every variant (choice) of the chosen goroutine's step
-  std::vector<GoroutineId> woken;  // goroutines whose next step follows this one (spawned, handed off, signalled)
+  StepAccesses acc;        // of the current run of the step
+  StepAccesses acc_union;  // over every variant (choice) of the chosen goroutine's step
+  std::vector<GoroutineId>
+      woken;  // goroutines whose next step follows this one (spawned, handed off, signalled)
   Clock clock;
 };
 
@@ -226,12 +227,7 @@ struct SourceDporStrategy::State {
     }
     if (!contains(pre.enabled, v.front().g)) {
       // v cannot start here (its operation waits): try every goroutine that can.
-      for (GoroutineId g : pre.enabled) {
-        if (g == pj || asleep(pre.done, g) || asleep(pre.sleep, g)) continue;
-        if (std::none_of(pre.wut.begin(), pre.wut.end(), [g](const Wut& w) { return w.g == g; })) {
-          pre.wut.push_back({g, {}, {}});
-        }
-      }
+      try_every_movable(pre);
       return;
     }
     // Walk down the tree while a branch can start what is left of v. When v
@@ -262,8 +258,8 @@ struct SourceDporStrategy::State {
   }
 
   // Finds the races of an operation of goroutine q with accesses `acc`
-  // against the steps before `top`; returns q's clock including them.
-  // The clock goes to `c` (whose memory is reused).
+  // against the steps before `top`; sets `c` (whose memory is reused) to q's
+  // clock including them.
   void races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report, Clock& c) {
     c = clock_of(q);
     for (std::size_t j = top; j-- > 0;) {
@@ -284,7 +280,8 @@ struct SourceDporStrategy::State {
     Node& n = nodes[k];
     if (k >= fresh_from) {
       for (const Access& a : n.acc) {
-        if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end()) n.acc_union.push_back(a);
+        if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end())
+          n.acc_union.push_back(a);
       }
       Clock& c = n.clock;
       races(n.chosen, n.acc, k, true, c);
@@ -299,6 +296,18 @@ struct SourceDporStrategy::State {
   // Operations that wait (disabled, or left at the end) race like steps.
   void check_waiting(std::size_t top) {
     for (auto& [g, acc] : waiting) races(g, acc, top, true, scratch);
+  }
+
+  // Optimal mode, when a sequence cannot go on at node n: a one-step branch
+  // for every goroutine that can move there and is not explored, asleep or
+  // already a branch (what source sets do).
+  static void try_every_movable(Node& n) {
+    for (GoroutineId g : n.enabled) {
+      if (g == n.chosen || asleep(n.done, g) || asleep(n.sleep, g)) continue;
+      if (std::none_of(n.wut.begin(), n.wut.end(), [g](const Wut& w) { return w.g == g; })) {
+        n.wut.push_back({g, {}, {}});
+      }
+    }
   }
 
   // Nodes are recycled, so that their vectors keep their memory from one
@@ -327,7 +336,8 @@ struct SourceDporStrategy::State {
   }
 };
 
-SourceDporStrategy::SourceDporStrategy(bool optimal) : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
+SourceDporStrategy::SourceDporStrategy(bool optimal)
+    : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
 SourceDporStrategy::~SourceDporStrategy() = default;
 
 void SourceDporStrategy::begin(Execution& x) {
@@ -400,11 +410,7 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
     for (std::size_t i = 0; i < enabled.size(); ++i) {
       if (enabled[i].g == first.g) idx = i;
     }
-    if (idx != enabled.size()) {
-      n.follow = std::move(first.children);
-    } else {
-      ++wakeup_misses_;
-    }
+    if (idx != enabled.size()) n.follow = std::move(first.children);
   }
   if (idx == enabled.size()) {
     for (std::size_t i = 0; i < enabled.size(); ++i) {
@@ -498,13 +504,7 @@ bool SourceDporStrategy::next() {
         if (asleep(n.done, w.g) || asleep(n.sleep, w.g)) continue;
         if (!contains(n.enabled, w.g)) {
           // The sequence ends in an operation that waits here: try every goroutine that can move.
-          ++wakeup_misses_;
-          for (GoroutineId e : n.enabled) {
-            if (asleep(n.done, e) || asleep(n.sleep, e)) continue;
-            if (std::none_of(n.wut.begin(), n.wut.end(), [e](const Wut& x) { return x.g == e; })) {
-              n.wut.push_back({e, {}, {}});
-            }
-          }
+          s.try_every_movable(n);
           continue;
         }
         g = w.g;

@@ -77,16 +77,12 @@ class SourceDporStrategy final : public Strategy {
   bool blocked_last() const override { return blocked_; }
   // Feeds the step's events to the reduction (an Observer attached by begin()).
   void on_event(const Event& e);
-  // Optimal mode: how often a wakeup-tree sequence could not be followed
-  // because its next goroutine could not move (0 on every model so far).
-  std::uint64_t wakeup_misses() const { return wakeup_misses_; }
 
  private:
   struct State;
   std::unique_ptr<State> s_;
   bool optimal_ = false;
   bool blocked_ = false;
-  std::uint64_t wakeup_misses_ = 0;
 };
 
 // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): each
