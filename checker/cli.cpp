@@ -153,7 +153,10 @@ int cmd_check(const CheckArgs& a) {
   }
   if (opts.pct_depth < 1) throw UsageError("--depth must be at least 1");
   if ((opts.strategy == "random" || opts.strategy == "pct") && !a.max_exec_given) opts.max_executions = 10000;
-  if (a.predict && opts.strategy != "random") throw UsageError("--predict needs --strategy random");
+  if (a.predict && opts.strategy != "random" && opts.strategy != "pct") {
+    throw UsageError(
+        "--predict needs --strategy random or --strategy pct (it predicts from sampled executions)");
+  }
   if (!a.predict) opts.predict_every = 0;
   if (a.predict && opts.predict_every == 0) throw UsageError("--predict-every must be at least 1");
   if (a.no_minimize) opts.minimize = false;
@@ -472,7 +475,7 @@ int main(int argc, char** argv) {
                   "explore only part I of N of the DFS tree (0 <= I < N); weft merge combines the N reports");
   chk->add_option("--jobs,-j", ca.jobs, "threads exploring the DFS tree (default: the number of cores)");
   chk->add_flag("--predict", ca.predict,
-                "with --strategy random: also predict from executions and report what a run confirms");
+                "with --strategy random or pct: also predict from executions and report what a run confirms");
   ca.opts.predict_every = 1;
   chk->add_option("--predict-every", ca.opts.predict_every, "predict from every Nth execution")->capture_default_str();
   chk->add_option("--window", ca.popts.window, "prediction: events per solver window")->capture_default_str();

@@ -248,6 +248,20 @@ TEST_F(Cli, RandomStrategyDefaultsToTenThousandExecutions) {
   EXPECT_EQ(doc["complete"], false);
 }
 
+TEST_F(Cli, PredictWorksWithRandomAndPctOnly) {
+  Result r =
+      weft("check lock_inversion_far --strategy pct --seed 2 --predict --max-executions 1 --json pct.json");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "predictions:")) << r.out;
+  json doc = read_json("pct.json");
+  EXPECT_EQ(doc["strategy"], "pct");
+  EXPECT_EQ(doc["verdict"], "deadlock");
+  EXPECT_EQ(doc["stats"]["executions"], 1);
+  r = weft("check lock_inversion_far --strategy dfs --predict");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "--predict needs --strategy random or --strategy pct")) << r.out;
+}
+
 TEST_F(Cli, RequireCompleteExitsFourWhenTheSearchWasCut) {
   EXPECT_EQ(weft("check counter_mutex --max-executions 2 --require-complete").code, 4);
   EXPECT_EQ(weft("check counter_mutex --require-complete").code, 0);

@@ -124,6 +124,25 @@ TEST(Predict, CheckWithPredictFindsTheLostUpdateInTheFirstExecution) {
   expect_replays(m, p, r.findings);
 }
 
+// check --predict works the same under PCT: the recorded execution is a PCT
+// one, the prediction and its confirmation are the same as under random.
+TEST_P(PredictModels, CheckWithPredictUnderPctFindsItInTheFirstExecution) {
+  const Case c = GetParam();
+  const weft::Model& m = model(c.model);
+  const weft::Params p = defaults(m);
+  CheckOptions o;
+  o.strategy = "pct";
+  o.seed = 3;
+  o.max_executions = 1;
+  o.predict_every = 1;
+  o.minimize = false;
+  weft::check::Report r =
+      weft::check::run_check(m.name, m.body, p, o, weft::predict::make_predictor(m.body, p, o, {}));
+  EXPECT_EQ(r.stats.executions, 1u);
+  EXPECT_TRUE(shows(r.findings, c.kind)) << c.model;
+  expect_replays(m, p, r.findings);
+}
+
 class CorrectPrograms : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CorrectPrograms, YieldNoConfirmedPrediction) {

@@ -3,7 +3,10 @@
 // first reported, with and without prediction; and how long the solver takes
 // on executions of about 1000 events.
 //
-//   weft_bench_predict [--seeds 100] [--cap 20000] [--model NAME]...
+//   weft_bench_predict [--seeds 100] [--cap 20000] [--strategy random|pct] [--model NAME]...
+//
+// --strategy pct samples with PCT instead of uniform random scheduling (both
+// columns then count PCT executions).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -62,15 +65,24 @@ int main(int argc, char** argv) {
   std::uint64_t seeds = 100;
   std::uint64_t cap = 20000;
   std::vector<std::string> names;
+  std::string strategy = "random";
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--seeds") == 0 && i + 1 < argc) {
       seeds = std::strtoull(argv[++i], nullptr, 10);
     } else if (std::strcmp(argv[i], "--cap") == 0 && i + 1 < argc) {
       cap = std::strtoull(argv[++i], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--strategy") == 0 && i + 1 < argc) {
+      strategy = argv[++i];
+      if (strategy != "random" && strategy != "pct") {
+        std::fprintf(stderr, "--strategy must be random or pct\n");
+        return 2;
+      }
     } else if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
       names.emplace_back(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: %s [--seeds N] [--cap EXECUTIONS] [--model NAME]...\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--seeds N] [--cap EXECUTIONS] [--strategy random|pct] [--model NAME]...\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -88,7 +100,7 @@ int main(int argc, char** argv) {
     const weft::Params p = weft::resolve_params(*m, {});
     for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
       CheckOptions o;
-      o.strategy = "random";
+      o.strategy = strategy;
       o.seed = seed;
       o.max_executions = cap;
       o.minimize = false;
@@ -133,14 +145,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s done\n", name.c_str());
   }
   std::printf(
-      "seeds per model: %llu; random executions capped at %llu (a seed that never finds the bug counts as "
+      "strategy %s; seeds per model: %llu; executions capped at %llu (a seed that never finds the bug counts "
+      "as "
       "cap + 1)\n\n",
-      static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(cap));
+      strategy.c_str(), static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(cap));
   std::printf(
-      "| model | bug | median executions, random | median executions, random + prediction | found in the 1st "
-      "execution with prediction | not found within the cap (random / with prediction) | speed-up of the "
+      "| model | bug | median executions, %s | median executions, %s + prediction | found in the 1st "
+      "execution with prediction | not found within the cap (without / with prediction) | speed-up of the "
       "median | predictions (unconfirmed) | events per long execution (median) | solver s per long execution "
-      "(median / max) |\n");
+      "(median / max) |\n",
+      strategy.c_str(), strategy.c_str());
   std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Row& r : rows) {
     const double mw = median(r.without);
