@@ -100,7 +100,14 @@ TEST(RunToRun, DporGivesTheSameBytes) {
   CheckOptions o = base_options();
   o.strategy = "dpor";
   o.all = true;
-  for (const Case& c : {Case{"fib_bench_wrong", {}}, Case{"counter_race", {}}, Case{"lock_order", {}}}) {
+#if defined(__SANITIZE_ADDRESS__)
+  // fib_bench_wrong --all is 218,243 executions twice: half a minute under
+  // the sanitizers; a smaller search with the same shape stands in for it.
+  const Case first{"lastzero", {{"n", "6"}}};
+#else
+  const Case first{"fib_bench_wrong", {}};
+#endif
+  for (const Case& c : {first, Case{"counter_race", {}}, Case{"lock_order", {}}}) {
     EXPECT_EQ(run_json(c, o), run_json(c, o)) << c.model;
   }
 }
