@@ -107,40 +107,36 @@ TEST(Predict, RunPredictReportsAReplayableFinding) {
   expect_replays(m, p, r.findings);
 }
 
-TEST(Predict, CheckWithPredictFindsTheLostUpdateInTheFirstExecution) {
-  const weft::Model& m = model("pipeline_count");
+// `check --strategy STRATEGY --seed SEED --predict --max-executions 1` on the
+// model with its defaults; every finding it reports must replay.
+weft::check::Report check_one_with_prediction(const weft::Model& m, const char* strategy,
+                                              std::uint64_t seed) {
   const weft::Params p = defaults(m);
   CheckOptions o;
-  o.strategy = "random";
-  o.seed = 11;
+  o.strategy = strategy;
+  o.seed = seed;
   o.max_executions = 1;
   o.predict_every = 1;
   o.minimize = false;
   weft::check::Report r =
       weft::check::run_check(m.name, m.body, p, o, weft::predict::make_predictor(m.body, p, o, {}));
   EXPECT_EQ(r.stats.executions, 1u);
+  expect_replays(m, p, r.findings);
+  return r;
+}
+
+TEST(Predict, CheckWithPredictFindsTheLostUpdateInTheFirstExecution) {
+  weft::check::Report r = check_one_with_prediction(model("pipeline_count"), "random", 11);
   EXPECT_TRUE(shows(r.findings, FindingKind::lost_update));
   EXPECT_GE(r.stats.predictions, 1u);
-  expect_replays(m, p, r.findings);
 }
 
 // check --predict works the same under PCT: the recorded execution is a PCT
 // one, the prediction and its confirmation are the same as under random.
 TEST_P(PredictModels, CheckWithPredictUnderPctFindsItInTheFirstExecution) {
   const Case c = GetParam();
-  const weft::Model& m = model(c.model);
-  const weft::Params p = defaults(m);
-  CheckOptions o;
-  o.strategy = "pct";
-  o.seed = 3;
-  o.max_executions = 1;
-  o.predict_every = 1;
-  o.minimize = false;
-  weft::check::Report r =
-      weft::check::run_check(m.name, m.body, p, o, weft::predict::make_predictor(m.body, p, o, {}));
-  EXPECT_EQ(r.stats.executions, 1u);
+  weft::check::Report r = check_one_with_prediction(model(c.model), "pct", 3);
   EXPECT_TRUE(shows(r.findings, c.kind)) << c.model;
-  expect_replays(m, p, r.findings);
 }
 
 class CorrectPrograms : public ::testing::TestWithParam<const char*> {};
