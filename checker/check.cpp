@@ -279,6 +279,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
   std::set<std::string> seen;
   bool stopped = false;
   bool exhausted = false;
+  Detectors d;  // one for the whole search: it resets itself per execution and keeps its memory
 
   while (true) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -301,7 +302,6 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       break;
     }
     Execution x(*strategy, pool, eo);
-    Detectors d;
     d.attach(x);
     ExecutionResult r = x.run(body);
     if (!strategy->error().empty()) throw ModelError(strategy->error());

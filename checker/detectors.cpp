@@ -5,17 +5,25 @@
 
 namespace weft::check {
 
-std::string site_of(const Event& e) {
-  if (e.loc.line() > 0) {
-    std::string file = e.loc.file_name();
-    return file + ":" + std::to_string(e.loc.line());
+namespace {
+
+std::string site_of(const std::source_location& loc, const void* pc) {
+  if (loc.line() > 0) {
+    std::string file = loc.file_name();
+    return file + ":" + std::to_string(loc.line());
   }
-  if (e.pc != nullptr) {
+  if (pc != nullptr) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "pc:%p", e.pc);
+    std::snprintf(buf, sizeof buf, "pc:%p", pc);
     return buf;
   }
   return "?";
+}
+
+}  // namespace
+
+std::string site_of(const Event& e) {
+  return site_of(e.loc, e.pc);
 }
 
 std::string DetectedIssue::key() const {
@@ -29,7 +37,20 @@ std::string DetectedIssue::key() const {
 
 namespace {
 
-AccessSite make_site(const Event& e) { return {e.step, e.g, e.op, site_of(e)}; }
+RawSite raw_site(const Event& e) {
+  return {e.step, e.g, e.op, e.loc, e.pc};
+}
+AccessSite make_site(const RawSite& r) {
+  return {r.step, r.g, r.op, site_of(r.loc, r.pc)};
+}
+AccessSite make_site(const Event& e) {
+  return make_site(raw_site(e));
+}
+
+// Clears every entry but keeps the memory of the table and of its entries.
+void clear_each(std::vector<VectorClock>& table) {
+  for (VectorClock& c : table) c.clear();
+}
 
 template <class T>
 T& grow(std::vector<T>& v, std::size_t i) {
@@ -42,11 +63,23 @@ T& grow(std::vector<T>& v, std::size_t i) {
 // --- RaceDetector ---
 
 void RaceDetector::begin(Execution&) {
-  goroutines_.clear();
-  objects_.clear();
-  read_side_.clear();
-  chans_.clear();
-  vars_.clear();
+  // Reset in place: a cleared entry reads as a fresh one (every clock 0, no
+  // access recorded), and a detector that lives across executions (the
+  // search loop keeps one) then allocates nothing once it has seen the
+  // largest execution.
+  clear_each(goroutines_);
+  clear_each(objects_);
+  clear_each(read_side_);
+  for (ChanClocks& c : chans_) {
+    clear_each(c.sent);
+    clear_each(c.received);
+    c.closed.clear();
+  }
+  for (Var& v : vars_) {
+    v.written = false;
+    v.write = {};
+    v.reads.clear();
+  }
   issues_.clear();
   seen_.clear();
   vc(0).set(0, 1);
@@ -58,7 +91,7 @@ RaceDetector::ChanClocks& RaceDetector::chan(ObjectId id) { return grow(chans_, 
 RaceDetector::Var& RaceDetector::var(ObjectId id) { return grow(vars_, id); }
 
 void RaceDetector::report(ObjectId obj, const Access& earlier, const Event& e) {
-  DetectedIssue issue{FindingKind::data_race, obj, {earlier.site, make_site(e)}};
+  DetectedIssue issue{FindingKind::data_race, obj, {make_site(earlier.site), make_site(e)}};
   std::string k = issue.key();
   if (std::find(seen_.begin(), seen_.end(), k) != seen_.end()) return;
   seen_.push_back(std::move(k));
@@ -76,9 +109,9 @@ void RaceDetector::access(Execution&, const Event& e, bool write) {
     }
     v.reads.clear();
     v.written = true;
-    v.write = {me.get(g), g, make_site(e)};
+    v.write = {me.get(g), g, raw_site(e)};
   } else {
-    grow(v.reads, g) = {me.get(g), g, make_site(e)};
+    grow(v.reads, g) = {me.get(g), g, raw_site(e)};
   }
 }
 
@@ -210,7 +243,11 @@ void RaceDetector::on_event(Execution& x, const Event& e) {
 // --- LostUpdateDetector ---
 
 void LostUpdateDetector::begin(Execution&) {
-  vars_.clear();
+  for (Var& v : vars_) {  // in place, as RaceDetector::begin does
+    v.writes = 0;
+    v.last_write = {};
+    v.last.clear();
+  }
   issues_.clear();
 }
 
@@ -219,18 +256,19 @@ void LostUpdateDetector::on_event(Execution&, const Event& e) {
   Var& v = grow(vars_, e.obj);
   Last& mine = grow(v.last, e.g);
   if (e.op == OpKind::load) {
-    mine = {true, v.writes, make_site(e)};
+    mine = {true, v.writes, raw_site(e)};
     return;
   }
   if (mine.read && v.writes != mine.writes_seen && v.last_write.g != e.g) {
-    DetectedIssue issue{FindingKind::lost_update, e.obj, {mine.site, v.last_write, make_site(e)}};
+    DetectedIssue issue{
+        FindingKind::lost_update, e.obj, {make_site(mine.site), make_site(v.last_write), make_site(e)}};
     const std::string k = issue.key();
     bool seen = false;
     for (const auto& i : issues_) seen = seen || i.key() == k;
     if (!seen) issues_.push_back(std::move(issue));
   }
   ++v.writes;
-  v.last_write = make_site(e);
+  v.last_write = raw_site(e);
   mine = Last{};
 }
 

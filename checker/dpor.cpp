@@ -142,17 +142,17 @@ struct SourceDporStrategy::State {
   std::ptrdiff_t cur = -1;           // the node whose step is running
   std::size_t choice_pos = 0;
   std::vector<Clock> clocks;  // per goroutine
-  std::vector<std::pair<GoroutineId, StepAccesses>> waiting;
+  std::vector<std::pair<GoroutineId, StepAccesses>> waiting;  // the first waiting_count are current
+  std::size_t waiting_count = 0;
   bool started = false;
   std::vector<Node> spare;  // popped nodes, for reuse
   Clock scratch;
 
-  std::function<ObjectId(ObjectId)> lock_of_cond() {
-    return [this](ObjectId c) -> ObjectId {
-      if (x == nullptr || x->object_kind(c) != "cond") return no_object;
-      return static_cast<ObjectId>(x->object_aux(c) / 2);
-    };
-  }
+  // A Cond's mutex, for the dependency relation (made once: it is asked on every event).
+  const std::function<ObjectId(ObjectId)> lock_of_cond = [this](ObjectId c) -> ObjectId {
+    if (x == nullptr || x->object_kind(c) != "cond") return no_object;
+    return static_cast<ObjectId>(x->object_aux(c) / 2);
+  };
 
   Clock& clock_of(GoroutineId g) {
     if (clocks.size() <= g) clocks.resize(g + 1);
@@ -295,7 +295,8 @@ struct SourceDporStrategy::State {
 
   // Operations that wait (disabled, or left at the end) race like steps.
   void check_waiting(std::size_t top) {
-    for (auto& [g, acc] : waiting) races(g, acc, top, true, scratch);
+    for (std::size_t i = 0; i < waiting_count; ++i)
+      races(waiting[i].first, waiting[i].second, top, true, scratch);
   }
 
   // Optimal mode, when a sequence cannot go on at node n: a one-step branch
@@ -346,18 +347,20 @@ void SourceDporStrategy::begin(Execution& x) {
   s_->next_node = 0;
   s_->cur = -1;
   s_->choice_pos = 0;
-  s_->clocks.clear();
-  s_->waiting.clear();
+  for (Clock& c : s_->clocks) c.clear();  // in place: an empty clock reads as all zeros
+  s_->waiting_count = 0;
   blocked_ = false;
 }
 
 void SourceDporStrategy::disabled(std::span<const Candidate> waiting) {
   State& s = *s_;
-  s.waiting.clear();
-  for (const Candidate& c : waiting) {
-    StepAccesses acc;
-    add_pending_accesses(c.op, c.obj, s.lock_of_cond(), acc);
-    s.waiting.emplace_back(c.g, std::move(acc));
+  // Entries are reused (their access lists keep their memory).
+  if (s.waiting.size() < waiting.size()) s.waiting.resize(waiting.size());
+  s.waiting_count = waiting.size();
+  for (std::size_t i = 0; i < waiting.size(); ++i) {
+    s.waiting[i].first = waiting[i].g;
+    s.waiting[i].second.clear();
+    add_pending_accesses(waiting[i].op, waiting[i].obj, s.lock_of_cond, s.waiting[i].second);
   }
 }
 
@@ -458,7 +461,7 @@ void SourceDporStrategy::on_event(const Event& e) {
   const auto k = static_cast<std::size_t>(s.cur);
   if (k < s.fresh_from) return;
   Node& n = s.nodes[k];
-  add_accesses(e, s.lock_of_cond(), n.acc);
+  add_accesses(e, s.lock_of_cond, n.acc);
   if (e.g != n.chosen && !contains(n.woken, e.g)) n.woken.push_back(e.g);
   if (e.partner != no_goroutine && e.partner != n.chosen && !contains(n.woken, e.partner)) {
     n.woken.push_back(e.partner);
@@ -475,7 +478,7 @@ void SourceDporStrategy::end(std::span<const Candidate> pending) {
   s.finish_step();
   disabled(pending);
   s.check_waiting(s.next_node);
-  s.waiting.clear();
+  s.waiting_count = 0;
 }
 
 bool SourceDporStrategy::next() {

@@ -136,6 +136,8 @@ Finding minimize_finding(const std::function<void()>& body, const Params& params
   eo.max_goroutines = options.max_goroutines;
   eo.params = &params;
   bool out_of_budget = false;
+  RaceDetector race;  // reset by each execution, their memory kept
+  LostUpdateDetector lost;
   // Bounds below the original's preemptions look for fewer preemptions; the
   // original's own bound looks for fewer steps.
   for (std::uint64_t bound = 0; bound <= found.trace.preemptions && !out_of_budget; ++bound) {
@@ -154,8 +156,6 @@ Finding minimize_finding(const std::function<void()>& body, const Params& params
         break;
       }
       Execution x(strategy, pool, eo);
-      RaceDetector race;
-      LostUpdateDetector lost;
       if (accesses) {
         x.add_observer(&race);
         x.add_observer(&lost);

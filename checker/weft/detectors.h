@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <source_location>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,18 @@ struct DetectedIssue {
 
 std::string site_of(const Event& e);
 
+// What a detector keeps of an access while the execution runs: the event's
+// source position as it came, turned into an AccessSite (a string) only when
+// an issue is recorded. Trivially copyable, so per-variable tables can be
+// reset in place from one execution to the next without freeing memory.
+struct RawSite {
+  std::uint64_t step = 0;
+  GoroutineId g = no_goroutine;
+  OpKind op = OpKind::load;
+  std::source_location loc{};
+  const void* pc = nullptr;
+};
+
 class RaceDetector final : public Observer {
  public:
   void begin(Execution& x) override;
@@ -41,7 +54,7 @@ class RaceDetector final : public Observer {
   struct Access {
     std::uint32_t clock = 0;
     GoroutineId g = no_goroutine;
-    AccessSite site;
+    RawSite site;
   };
   struct Var {
     bool written = false;
@@ -80,11 +93,11 @@ class LostUpdateDetector final : public Observer {
   struct Last {
     bool read = false;
     std::uint64_t writes_seen = 0;
-    AccessSite site;
+    RawSite site;
   };
   struct Var {
     std::uint64_t writes = 0;
-    AccessSite last_write;
+    RawSite last_write;
     std::vector<Last> last;  // by goroutine
   };
   std::vector<Var> vars_;
