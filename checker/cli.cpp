@@ -39,18 +39,6 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& s : sets) {
-    auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw UsageError("--set expects name=value, got '" + s + "'");
-    }
-    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
-  }
-  return out;
-}
-
 const Model& find_model(const std::string& name) {
   const Model* m = Registry::instance().find(name);
   if (m == nullptr) throw UsageError("no model named '" + name + "' (weft list shows the models)");
@@ -136,7 +124,7 @@ int cmd_check(const CheckArgs& a) {
   const Model& m = find_model(a.model);
   Params params;
   try {
-    params = resolve_params(m, parse_sets(a.sets));
+    params = resolve_params(m, parse_set_args(a.sets));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -210,7 +198,7 @@ int cmd_predict(const CheckArgs& a) {
   const Model& m = find_model(a.model);
   Params params;
   try {
-    params = resolve_params(m, parse_sets(a.sets));
+    params = resolve_params(m, parse_set_args(a.sets));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }

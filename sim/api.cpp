@@ -56,6 +56,17 @@ const Model* Registry::find(std::string_view name) const {
   return it == models_.end() ? nullptr : &*it;
 }
 
+std::vector<std::pair<std::string, std::string>> parse_set_args(const std::vector<std::string>& args) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& s : args) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw std::invalid_argument("--set expects name=value, got '" + s + "'");
+    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  return out;
+}
+
 Params resolve_params(const Model& m, const std::vector<std::pair<std::string, std::string>>& sets) {
   Params p;
   for (const ParamSpec& s : m.params) p[s.name] = s.default_value;

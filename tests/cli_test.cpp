@@ -219,6 +219,9 @@ TEST_F(Cli, BadSetExitsTwo) {
   EXPECT_TRUE(contains(r.out, "no parameter 'goroutines'")) << r.out;
   r = weft("check counter_race --set n");
   EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "--set expects name=value, got 'n'")) << r.out;
+  r = weft("check counter_race --set =3");
+  EXPECT_EQ(r.code, 2) << r.out;
   r = weft("check counter_race --set n=0");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "out of range")) << r.out;

@@ -56,6 +56,11 @@ class Registry {
 // or out-of-range values.
 Params resolve_params(const Model& m, const std::vector<std::pair<std::string, std::string>>& sets);
 
+// Splits command-line `--set` arguments ("name=value") into pairs for
+// resolve_params. Throws std::invalid_argument when one has no '=' or an
+// empty name.
+std::vector<std::pair<std::string, std::string>> parse_set_args(const std::vector<std::string>& args);
+
 struct ModelRegistration {
   ModelRegistration(Model m) { Registry::instance().add(std::move(m)); }
 };
