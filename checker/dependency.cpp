@@ -75,22 +75,4 @@ void add_pending_accesses(OpKind op, ObjectId obj, const std::function<ObjectId(
   add_op(op, obj, false, lock_of_cond, out);
 }
 
-bool conflict(const Access& a, const Access& b) {
-  if (a.obj == everything || b.obj == everything) return true;
-  if (a.kind == Access::read && b.kind == Access::read) return false;
-  if (a.obj == b.obj) return true;
-  if (a.obj == any_channel) return b.channel;
-  if (b.obj == any_channel) return a.channel;
-  return false;
-}
-
-bool conflict(const StepAccesses& a, const StepAccesses& b) {
-  for (const Access& x : a) {
-    for (const Access& y : b) {
-      if (conflict(x, y)) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace weft::check

@@ -53,9 +53,14 @@ void clear_each(std::vector<VectorClock>& table) {
 }
 
 template <class T>
-T& grow(std::vector<T>& v, std::size_t i) {
-  if (i >= v.size()) v.resize(i + 1);
+[[gnu::noinline]] T& grow_slow(std::vector<T>& v, std::size_t i) {
+  v.resize(i + 1);
   return v[i];
+}
+
+template <class T>
+inline T& grow(std::vector<T>& v, std::size_t i) {
+  return i < v.size() ? v[i] : grow_slow(v, i);
 }
 
 }  // namespace

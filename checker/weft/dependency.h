@@ -48,6 +48,7 @@ class StepAccesses {
  public:
   static constexpr std::uint32_t inline_capacity = 6;
   void push_back(const Access& a) {
+    mask_ |= summary(a);
     if (heap_.empty() && n_ < inline_capacity) {
       inline_[n_++] = a;
       return;
@@ -62,15 +63,35 @@ class StepAccesses {
   bool empty() const { return n_ == 0; }
   void clear() {
     n_ = 0;
+    mask_ = 0;
     heap_.clear();
   }
+  // A summary of the accesses, for a quick "these cannot conflict": a bit
+  // per object (object id modulo 60), and whether there is a write, a
+  // channel, `any_channel` or `everything` among them.
+  static constexpr std::uint64_t objects_mask = (std::uint64_t{1} << 60) - 1;
+  static constexpr std::uint64_t has_write = std::uint64_t{1} << 60;
+  static constexpr std::uint64_t has_channel = std::uint64_t{1} << 61;
+  static constexpr std::uint64_t has_any_channel = std::uint64_t{1} << 62;
+  static constexpr std::uint64_t has_everything = std::uint64_t{1} << 63;
+  std::uint64_t mask() const { return mask_; }
   friend bool operator==(const StepAccesses& a, const StepAccesses& b) {
     return a.n_ == b.n_ && std::equal(a.begin(), a.end(), b.begin());
   }
 
  private:
+  static std::uint64_t summary(const Access& a) {
+    std::uint64_t m = std::uint64_t{1} << (a.obj % 60);
+    if (a.kind == Access::write) m |= has_write;
+    if (a.channel) m |= has_channel;
+    if (a.obj == any_channel) m |= has_any_channel;
+    if (a.obj == everything) m |= has_everything;
+    return m;
+  }
+
   Access inline_[inline_capacity];
   std::uint32_t n_ = 0;
+  std::uint64_t mask_ = 0;
   std::vector<Access> heap_;  // all of them, once there are more than fit inline
 };
 
@@ -83,7 +104,35 @@ void add_accesses(const Event& e, const std::function<ObjectId(ObjectId)>& lock_
 void add_pending_accesses(OpKind op, ObjectId obj, const std::function<ObjectId(ObjectId)>& lock_of_cond,
                           StepAccesses& out);
 
-bool conflict(const Access& a, const Access& b);
-bool conflict(const StepAccesses& a, const StepAccesses& b);
+// Inline: the exploration asks this for every pair of steps it compares.
+inline bool conflict(const Access& a, const Access& b) {
+  if (a.obj == everything || b.obj == everything) return true;
+  if (a.kind == Access::read && b.kind == Access::read) return false;
+  if (a.obj == b.obj) return true;
+  if (a.obj == any_channel) return b.channel;
+  if (b.obj == any_channel) return a.channel;
+  return false;
+}
+
+inline bool conflict(const StepAccesses& a, const StepAccesses& b) {
+  // The summaries rule most pairs out without looking at the accesses: no
+  // `everything`, no object in common that one of them writes, and no
+  // `any_channel` meeting a channel.
+  const std::uint64_t ma = a.mask(), mb = b.mask();
+  if (((ma | mb) & StepAccesses::has_everything) == 0) {
+    const bool shared_object =
+        (ma & mb & StepAccesses::objects_mask) != 0 && ((ma | mb) & StepAccesses::has_write) != 0;
+    const bool channels =
+        ((ma & StepAccesses::has_any_channel) != 0 && (mb & StepAccesses::has_channel) != 0) ||
+        ((mb & StepAccesses::has_any_channel) != 0 && (ma & StepAccesses::has_channel) != 0);
+    if (!shared_object && !channels) return false;
+  }
+  for (const Access& x : a) {
+    for (const Access& y : b) {
+      if (conflict(x, y)) return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace weft::check
