@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "weft/check.h"
 #include "weft/isolate.h"
@@ -64,6 +66,36 @@ TEST(Reliability, CrashScheduleReplaysToTheSameCrash) {
   EXPECT_EQ(end.schedule, crash.trace.schedule);
   EXPECT_EQ(end.running, 2u);
 }
+
+// SIGFPE, SIGBUS and SIGABRT raised by a goroutine: a crash finding naming
+// the signal and the goroutine, whose schedule replays to the same death.
+class Signals : public testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(Signals, EachIsACrashWithItsSignalAndItReplays) {
+  const auto [model, signal] = GetParam();
+  const Report r = check_isolated(model);
+  ASSERT_EQ(r.findings.size(), 1u) << model << ": " << r.incomplete_reason;
+  const auto& crash = r.findings[0];
+  EXPECT_EQ(crash.kind, FindingKind::crash) << model;
+  EXPECT_EQ(crash.object, signal) << crash.message;
+  EXPECT_NE(crash.message.find(signal), std::string::npos) << crash.message;
+  EXPECT_EQ(crash.goroutines, std::vector<weft::GoroutineId>{1}) << crash.message;
+  ASSERT_FALSE(crash.trace.schedule.empty());
+  const weft::Model* m = weft::Registry::instance().find(model);
+  const weft::Params params = weft::resolve_params(*m, {});
+  const weft::check::WorkerEnd end = weft::check::run_in_worker({}, [&] {
+    weft::check::replay_schedule(m->body, params, CheckOptions{}, crash.trace.schedule);
+    return 0;
+  });
+  EXPECT_EQ(end.how, weft::check::WorkerEnd::How::crashed);
+  EXPECT_EQ(weft::check::signal_name(end.signal), signal);
+}
+
+INSTANTIATE_TEST_SUITE_P(Reliability, Signals,
+                         testing::Values(std::make_pair("fault_fpe", "SIGFPE"),
+                                         std::make_pair("fault_bus", "SIGBUS"),
+                                         std::make_pair("fault_abort", "SIGABRT")),
+                         [](const auto& p) { return std::string(p.param.first); });
 
 TEST(Reliability, StackOverflowIsACrashNamedAsSuch) {
   const Report r = check_isolated("fault_stack_overflow");
@@ -135,6 +167,9 @@ TEST(Reliability, CliExitCodesForEveryFault) {
   EXPECT_EQ(run("check fault_segv --json " + dir + "segv.json"), 1);
   EXPECT_EQ(run("replay " + dir + "segv.json"), 1) << "the crash replays as a crash";
   EXPECT_EQ(run("check fault_stack_overflow --no-json"), 1);
+  EXPECT_EQ(run("check fault_fpe --no-json"), 1);
+  EXPECT_EQ(run("check fault_bus --no-json"), 1);
+  EXPECT_EQ(run("check fault_abort --no-json"), 1);
   EXPECT_EQ(run("check fault_throw --no-json"), 1);
   EXPECT_EQ(run("check fault_spin --execution-timeout 0.5 --no-json"), 1);
   EXPECT_EQ(run("check fault_alloc --max-memory 200 --no-json"), 0);

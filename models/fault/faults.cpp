@@ -1,11 +1,18 @@
 // Programs that break the process they run in, on purpose: a wild pointer, a
-// C++ exception nobody catches, unbounded recursion, a spin loop that never
+// division by zero, a read past the end of a mapped file, abort(), a C++
+// exception nobody catches, unbounded recursion, a spin loop that never
 // reaches a scheduling point, and unbounded allocation. weft must report each
 // as a finding (or a limit) and keep what it found before. They run only in
 // an isolated worker (the default of `weft check`; tests/reliability_test.cpp);
 // in-process (--no-isolation) most of them take weft down with them.
 #define WEFT_MODEL_GROUP "fault"
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -25,6 +32,34 @@ volatile std::uintptr_t wild_address = 16;
 [[gnu::noinline]] void write_wild() {
   auto* p = reinterpret_cast<volatile int*>(wild_address);
   *p = 1;
+}
+
+// Integer division by zero, done by the processor (SIGFPE). Written in
+// assembly on x86-64 so that it is a real fault and not undefined behaviour
+// the compiler or UBSan would act on first.
+[[gnu::noinline]] int divide(int a, int b) {
+#if defined(__x86_64__)
+  int q = 0;
+  asm volatile("cltd\n\tidivl %2" : "=a"(q) : "a"(a), "r"(b) : "edx", "cc");
+  return q;
+#else
+  if (b == 0) std::raise(SIGFPE);
+  return a / b;
+#endif
+}
+volatile int zero = 0;
+
+// A read through a mapping of a file that was cut to length 0 after it was
+// mapped: the page has no file behind it (SIGBUS).
+[[gnu::noinline]] int read_past_end_of_file() {
+  std::FILE* f = std::tmpfile();
+  if (f == nullptr) return 0;
+  const int fd = fileno(f);
+  if (ftruncate(fd, 4096) != 0) return 0;
+  void* p = mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) return 0;
+  if (ftruncate(fd, 0) != 0) return 0;
+  return *static_cast<volatile const int*>(p);
 }
 
 // Recursion deeper than any fiber stack; `limit` keeps it finite for the compiler.
@@ -49,6 +84,19 @@ void race_on_flag() {
   wg.wait();
 }
 
+// A goroutine that signals the WaitGroup main waits on, then faults: main is
+// past its wait or about to be, so the fault is the goroutine's last act.
+template <class F>
+void fault_in_a_goroutine(F fault) {
+  weft::WaitGroup wg;
+  wg.add(1);
+  weft::go([&] {
+    wg.done();
+    fault();
+  });
+  wg.wait();
+}
+
 }  // namespace
 
 WEFT_MODEL(fault_segv,
@@ -66,15 +114,23 @@ WEFT_MODEL(fault_segv,
   }
 }
 
+WEFT_MODEL(fault_fpe, "a goroutine divides an integer by zero (SIGFPE)", Expect::finds(FindingKind::crash)) {
+  fault_in_a_goroutine([] { (void)divide(1, zero); });
+}
+
+WEFT_MODEL(fault_bus, "a goroutine reads a mapped file past its end (SIGBUS)",
+           Expect::finds(FindingKind::crash)) {
+  fault_in_a_goroutine([] { (void)read_past_end_of_file(); });
+}
+
+WEFT_MODEL(fault_abort, "a goroutine calls abort(), as a failed C assert does (SIGABRT)",
+           Expect::finds(FindingKind::crash)) {
+  fault_in_a_goroutine([] { std::abort(); });
+}
+
 WEFT_MODEL(fault_throw, "a goroutine throws a C++ exception nobody catches (Go's unrecovered panic)",
            Expect::finds(FindingKind::panic)) {
-  weft::WaitGroup wg;
-  wg.add(1);
-  weft::go([&] {
-    wg.done();
-    throw std::runtime_error("the configuration file is missing");
-  });
-  wg.wait();
+  fault_in_a_goroutine([] { throw std::runtime_error("the configuration file is missing"); });
 }
 
 WEFT_MODEL(fault_stack_overflow, "a goroutine recurses without bound and overflows its fiber stack",
