@@ -58,6 +58,8 @@ std::size_t BoundedDfsStrategy::pick(std::span<const Candidate> enabled) {
   return idx;
 }
 
-std::size_t BoundedDfsStrategy::choose(std::size_t n, ChoiceKind) { return decide(static_cast<std::uint32_t>(n)); }
+std::size_t BoundedDfsStrategy::choose(std::size_t n, ChoiceKind) {
+  return decide(static_cast<std::uint32_t>(n));
+}
 
 }  // namespace weft::check

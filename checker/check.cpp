@@ -123,7 +123,9 @@ Trace make_trace(const ExecutionResult& r, std::uint64_t preemptions) {
   return t;
 }
 
-std::string at(const SourceRef& s) { return s.file + ":" + std::to_string(s.line); }
+std::string at(const SourceRef& s) {
+  return s.file + ":" + std::to_string(s.line);
+}
 
 const TraceEvent* event_at(const Trace& t, std::uint64_t step) {
   for (const TraceEvent& e : t.events) {
@@ -132,7 +134,9 @@ const TraceEvent* event_at(const Trace& t, std::uint64_t step) {
   return nullptr;
 }
 
-std::string value_part(const TraceEvent* e) { return e != nullptr && !e->value.empty() ? " = " + e->value : ""; }
+std::string value_part(const TraceEvent* e) {
+  return e != nullptr && !e->value.empty() ? " = " + e->value : "";
+}
 
 Finding issue_finding(const DetectedIssue& issue, const ExecutionResult& r, const Trace& t) {
   Finding f;
@@ -150,24 +154,25 @@ Finding issue_finding(const DetectedIssue& issue, const ExecutionResult& r, cons
     loc.role = issue.kind == FindingKind::data_race ? race_roles[i] : lost_roles[i];
     f.locations.push_back(loc);
     f.key_steps.push_back(a.step);
-    if (std::find(f.goroutines.begin(), f.goroutines.end(), a.g) == f.goroutines.end()) f.goroutines.push_back(a.g);
+    if (std::find(f.goroutines.begin(), f.goroutines.end(), a.g) == f.goroutines.end())
+      f.goroutines.push_back(a.g);
   }
   auto g = [](GoroutineId id) { return "goroutine " + std::to_string(id); };
   if (issue.kind == FindingKind::lost_update) {
     const AccessSite& rd = issue.accesses[0];
     const AccessSite& lost = issue.accesses[1];
     const AccessSite& wr = issue.accesses[2];
-    f.message = g(wr.g) + " overwrote " + f.object + " with a value computed from a stale read: " +
-                g(lost.g) + "'s update is lost (" + g(rd.g) + " read " + f.object + value_part(evs[0]) +
-                " at " + at(f.locations[0]) + ", " + g(lost.g) + " wrote" + value_part(evs[1]) + " at " +
-                at(f.locations[1]) + ", " + g(wr.g) + " wrote" + value_part(evs[2]) + " at " +
-                at(f.locations[2]) + ")";
+    f.message = g(wr.g) + " overwrote " + f.object +
+                " with a value computed from a stale read: " + g(lost.g) + "'s update is lost (" + g(rd.g) +
+                " read " + f.object + value_part(evs[0]) + " at " + at(f.locations[0]) + ", " + g(lost.g) +
+                " wrote" + value_part(evs[1]) + " at " + at(f.locations[1]) + ", " + g(wr.g) + " wrote" +
+                value_part(evs[2]) + " at " + at(f.locations[2]) + ")";
   } else {
     const AccessSite& a = issue.accesses[0];
     const AccessSite& b = issue.accesses[1];
-    f.message = g(a.g) + "'s " + std::string(op_name(a.op)) + " of " + f.object + " at " + at(f.locations[0]) +
-                " and " + g(b.g) + "'s " + std::string(op_name(b.op)) + " at " + at(f.locations[1]) +
-                " are not ordered by happens-before";
+    f.message = g(a.g) + "'s " + std::string(op_name(a.op)) + " of " + f.object + " at " +
+                at(f.locations[0]) + " and " + g(b.g) + "'s " + std::string(op_name(b.op)) + " at " +
+                at(f.locations[1]) + " are not ordered by happens-before";
   }
   return f;
 }
@@ -183,7 +188,8 @@ Finding end_finding(const ExecutionResult& r, const Trace& t) {
       SourceRef s = b.where;
       s.role = "goroutine " + std::to_string(b.g) + " blocked: " + b.reason;
       f.locations.push_back(s);
-      if (std::find(f.goroutines.begin(), f.goroutines.end(), b.g) == f.goroutines.end()) f.goroutines.push_back(b.g);
+      if (std::find(f.goroutines.begin(), f.goroutines.end(), b.g) == f.goroutines.end())
+        f.goroutines.push_back(b.g);
     }
   } else {
     f.locations.push_back(ref_of(r.where, nullptr, "here"));
@@ -247,7 +253,8 @@ ReplayOutcome replay_schedule(const std::function<void()>& body, const Params& p
       ordered.emplace_back(i.accesses.back().step, issue_finding(i, out.result, out.trace));
     }
   }
-  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [step, f] : ordered) out.findings.push_back(std::move(f));
   if (out.result.end) out.findings.push_back(end_finding(out.result, out.trace));
   return out;
@@ -357,8 +364,8 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         report.findings.push_back(std::move(f));
       }
     }
-    if (predictor && options.predict_every > 0 && (report.stats.executions - 1) % options.predict_every == 0 &&
-        !(stopping && !options.all)) {
+    if (predictor && options.predict_every > 0 &&
+        (report.stats.executions - 1) % options.predict_every == 0 && !(stopping && !options.all)) {
       // Prediction: findings another interleaving of this execution shows, each confirmed by a run.
       for (Finding& f : predictor(r.schedule, report.stats)) {
         std::string k = "predicted|" + std::string(finding_name(f.kind));
@@ -381,8 +388,10 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
     for (Finding& f : report.findings) f = minimize_finding(body, params, options, f);
   }
   report.complete = exhausted && strategy->exhaustive();
-  if (stopped) report.incomplete_reason = "stopped at the first failing execution (use --all to keep exploring)";
-  if (exhausted && !strategy->exhaustive()) report.incomplete_reason = "the strategy does not explore exhaustively";
+  if (stopped)
+    report.incomplete_reason = "stopped at the first failing execution (use --all to keep exploring)";
+  if (exhausted && !strategy->exhaustive())
+    report.incomplete_reason = "the strategy does not explore exhaustively";
   report.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
 }

@@ -156,7 +156,8 @@ int cmd_check(const CheckArgs& a) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    if (opts.strategy != "dfs") throw UsageError("--shard splits an exhaustive search: it needs --strategy dfs");
+    if (opts.strategy != "dfs")
+      throw UsageError("--shard splits an exhaustive search: it needs --strategy dfs");
   }
   opts.jobs = a.jobs == 0 ? check::default_jobs() : a.jobs;
   // Progress on stderr when it is a terminal: executions, rate, findings and the tree's estimated size.
@@ -165,7 +166,8 @@ int cmd_check(const CheckArgs& a) {
   progress.set_reduced(opts.strategy == "dpor" || opts.strategy == "source-dpor");
   opts.on_progress = [&progress](const check::Stats& s, std::size_t n) { progress.update(s, n); };
   auto search = [&](const check::CheckOptions& o) {
-    return a.predict ? check::run_check(m.name, m.body, params, o, predict::make_predictor(m.body, params, o, a.popts))
+    return a.predict ? check::run_check(m.name, m.body, params, o,
+                                        predict::make_predictor(m.body, params, o, a.popts))
                      : check::run_check(m, params, o);
   };
   if (a.iso.execution_timeout < 0) throw UsageError("--execution-timeout must not be negative");
@@ -210,9 +212,10 @@ int cmd_predict(const CheckArgs& a) {
   if (!a.quiet) {
     check::print_report(std::cout, r, to);
     print_predictions(r);
-    std::cout << "solver: " << stats.queries << " queries (" << stats.candidates << " candidates before filtering) in "
-              << stats.windows << " windows of up to " << a.popts.window << " events, " << std::fixed
-              << std::setprecision(3) << stats.solver_seconds << " s\n";
+    std::cout << "solver: " << stats.queries << " queries (" << stats.candidates
+              << " candidates before filtering) in " << stats.windows << " windows of up to "
+              << a.popts.window << " events, " << std::fixed << std::setprecision(3) << stats.solver_seconds
+              << " s\n";
   }
   std::string path = a.json;
   if (path.empty() && !a.no_json && !r.findings.empty()) path = "weft-" + m.name + ".json";
@@ -227,7 +230,8 @@ int cmd_predict(const CheckArgs& a) {
   return r.findings.empty() ? exit_ok : exit_finding;
 }
 
-int cmd_merge(const std::vector<std::string>& files, const std::string& out_path, bool quiet, bool require_complete) {
+int cmd_merge(const std::vector<std::string>& files, const std::string& out_path, bool quiet,
+              bool require_complete) {
   std::vector<check::Report> shards;
   for (const std::string& file : files) {
     try {
@@ -277,14 +281,15 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose, 
     if (which.find_first_not_of("0123456789") == std::string::npos && which.size() < 9) {
       index = std::stoul(which);
       if (index < 1 || index > rep.findings.size()) {
-        throw UsageError("--finding " + which + ": the file has " + std::to_string(rep.findings.size()) + " findings");
+        throw UsageError("--finding " + which + ": the file has " + std::to_string(rep.findings.size()) +
+                         " findings");
       }
       --index;
     } else {
       auto k = finding_from_name(which);
       if (!k) throw UsageError("--finding " + which + ": not a finding number or kind");
-      auto it =
-          std::find_if(rep.findings.begin(), rep.findings.end(), [&](const check::Finding& f) { return f.kind == *k; });
+      auto it = std::find_if(rep.findings.begin(), rep.findings.end(),
+                             [&](const check::Finding& f) { return f.kind == *k; });
       if (it == rep.findings.end()) throw UsageError("the file has no " + which + " finding");
       index = static_cast<std::size_t>(it - rep.findings.begin());
     }
@@ -312,23 +317,23 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose, 
     };
     for (std::size_t i = 0; i < std::max(got.size(), exp.size()); ++i) {
       if (i >= got.size()) {
-        throw UsageError("replay diverged at step " + std::to_string(exp[i].step) + ": expected " + describe(exp[i]) +
-                         ", but the execution had ended");
+        throw UsageError("replay diverged at step " + std::to_string(exp[i].step) + ": expected " +
+                         describe(exp[i]) + ", but the execution had ended");
       }
       if (i >= exp.size()) {
-        throw UsageError("replay diverged at step " + std::to_string(got[i].step) + ": the recorded trace ended, got " +
-                         describe(got[i]));
+        throw UsageError("replay diverged at step " + std::to_string(got[i].step) +
+                         ": the recorded trace ended, got " + describe(got[i]));
       }
       const auto& e = exp[i];
       const auto& g = got[i];
       if (e.step != g.step || e.g != g.g || e.op != g.op || e.object != g.object) {
-        throw UsageError("replay diverged at step " + std::to_string(e.step) + ": expected " + describe(e) + ", got " +
-                         describe(g));
+        throw UsageError("replay diverged at step " + std::to_string(e.step) + ": expected " + describe(e) +
+                         ", got " + describe(g));
       }
     }
     if (!out.divergence.empty()) throw UsageError("replay " + out.divergence);
-    std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind) << ", model "
-              << rep.model;
+    std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind)
+              << ", model " << rep.model;
     for (const auto& [k, v] : params) std::cout << " " << k << "=" << v;
     std::cout << ")\n\n";
     check::TextOptions to;
@@ -378,15 +383,16 @@ int cmd_replay(const std::string& file, const std::string& which, bool verbose, 
     return exit_incomplete;
   }
   const check::Finding got = check::death_finding(end, iso);
-  std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind) << ", model "
-            << rep.model << ")\n\n";
+  std::cout << "replaying finding " << (index + 1) << " of " << file << " (" << finding_name(want.kind)
+            << ", model " << rep.model << ")\n\n";
   const bool same = got.kind == want.kind && got.object == want.object && got.goroutines == want.goroutines &&
                     got.trace.schedule == want.trace.schedule;
   if (!same) {
-    throw UsageError("replay diverged: the execution ended in a " + std::string(finding_name(got.kind)) + " (" +
-                     got.message + ") after " + std::to_string(got.trace.schedule.size()) +
-                     " decisions, but the file's finding is a " + std::string(finding_name(want.kind)) +
-                     (want.kind == FindingKind::crash || want.kind == FindingKind::hang ? ": " + want.message : ""));
+    throw UsageError(
+        "replay diverged: the execution ended in a " + std::string(finding_name(got.kind)) + " (" +
+        got.message + ") after " + std::to_string(got.trace.schedule.size()) +
+        " decisions, but the file's finding is a " + std::string(finding_name(want.kind)) +
+        (want.kind == FindingKind::crash || want.kind == FindingKind::hang ? ": " + want.message : ""));
   }
   std::cout << "reproduced:\n  " << finding_name(got.kind) << ": " << got.message << "\n";
   for (const auto& s : got.locations) std::cout << "    " << s.role << " " << s.file << ":" << s.line << "\n";
@@ -407,8 +413,8 @@ int cmd_view(const std::string& file, const std::string& out_path, const std::st
     throw UsageError(file + ": " + e.what());
   }
   write_file(out_path, check::render_view(rep, index));
-  std::cout << "trace of finding " << (index + 1) << " (" << finding_name(rep.findings[index].kind) << ") written to "
-            << out_path << "\n";
+  std::cout << "trace of finding " << (index + 1) << " (" << finding_name(rep.findings[index].kind)
+            << ") written to " << out_path << "\n";
   return exit_ok;
 }
 
@@ -439,22 +445,28 @@ int main(int argc, char** argv) {
   chk->add_option("--time-budget", ca.opts.time_budget, "stop after this many seconds (0: no cap)");
   chk->add_option("--max-steps", ca.opts.max_steps, "steps per execution before a step_limit finding")
       ->capture_default_str();
-  chk->add_option("--max-goroutines", ca.opts.max_goroutines, "goroutines per execution")->capture_default_str();
+  chk->add_option("--max-goroutines", ca.opts.max_goroutines, "goroutines per execution")
+      ->capture_default_str();
   chk->add_option("--json", ca.json, "write the JSON report here (default with findings: weft-MODEL.json)");
   chk->add_flag("--no-json", ca.no_json, "do not write a JSON report");
-  chk->add_flag("--all", ca.opts.all, "keep exploring after a failing execution; collect every distinct finding");
+  chk->add_flag("--all", ca.opts.all,
+                "keep exploring after a failing execution; collect every distinct finding");
   chk->add_flag("--verbose,-v", ca.verbose, "print every step of each counterexample");
   chk->add_flag("--quiet,-q", ca.quiet, "print nothing; use the exit code and the JSON");
   chk->add_option("--sarif", ca.sarif, "also write the findings as SARIF 2.1.0 (GitHub code scanning) here");
-  chk->add_option("--perfetto", ca.perfetto, "also write the counterexamples as a Chrome/Perfetto trace here");
+  chk->add_option("--perfetto", ca.perfetto,
+                  "also write the counterexamples as a Chrome/Perfetto trace here");
   chk->add_option("--junit", ca.junit, "also write a JUnit XML test report here");
   chk->add_flag("--no-minimize", ca.no_minimize,
                 "report the first counterexample found, without searching for the smallest one");
-  chk->add_flag("--require-complete", ca.require_complete, "exit 4 when the search was incomplete and found nothing");
-  chk->add_flag("--no-isolation", ca.no_isolation,
-                "run the program in weft's own process: faster to start, but a crash or hang of the program ends weft");
-  chk->add_option("--execution-timeout", ca.iso.execution_timeout,
-                  "seconds an execution may run without reaching a scheduling point before it is a hang (0: no limit)")
+  chk->add_flag("--require-complete", ca.require_complete,
+                "exit 4 when the search was incomplete and found nothing");
+  chk->add_flag(
+      "--no-isolation", ca.no_isolation,
+      "run the program in weft's own process: faster to start, but a crash or hang of the program ends weft");
+  chk->add_option(
+         "--execution-timeout", ca.iso.execution_timeout,
+         "seconds an execution may run without reaching a scheduling point before it is a hang (0: no limit)")
       ->capture_default_str();
   chk->add_option("--max-memory", ca.iso.max_memory_mb,
                   "MiB of memory the program may use before the search ends at the limit (0: no limit)")
@@ -465,7 +477,8 @@ int main(int argc, char** argv) {
   chk->add_flag("--predict", ca.predict,
                 "with --strategy random or pct: also predict from executions and report what a run confirms");
   ca.opts.predict_every = 1;
-  chk->add_option("--predict-every", ca.opts.predict_every, "predict from every Nth execution")->capture_default_str();
+  chk->add_option("--predict-every", ca.opts.predict_every, "predict from every Nth execution")
+      ->capture_default_str();
   chk->add_option("--window", ca.popts.window, "prediction: events per solver window")->capture_default_str();
   chk->add_option("--solver-timeout", ca.popts.solver_timeout_ms, "prediction: milliseconds per solver query")
       ->capture_default_str();
@@ -473,7 +486,8 @@ int main(int argc, char** argv) {
   CheckArgs pa;
   pa.opts.strategy = "random";
   auto* prd = app.add_subcommand(
-      "predict", "record one random execution, predict the bugs other interleavings of it show, confirm them");
+      "predict",
+      "record one random execution, predict the bugs other interleavings of it show, confirm them");
   prd->add_option("model", pa.model, "model name (see weft list)")->required();
   prd->add_option("--set", pa.sets, "set a model parameter: --set n=3 (repeatable)");
   prd->add_option("--seed", pa.opts.seed, "seed of the recorded random execution")->capture_default_str();
@@ -487,13 +501,15 @@ int main(int argc, char** argv) {
   prd->add_flag("--verbose,-v", pa.verbose, "print every step of each counterexample");
   prd->add_flag("--quiet,-q", pa.quiet, "print nothing; use the exit code and the JSON");
   bool predict_no_minimize = false;
-  prd->add_flag("--no-minimize", predict_no_minimize, "report counterexamples as found, without making them small");
+  prd->add_flag("--no-minimize", predict_no_minimize,
+                "report counterexamples as found, without making them small");
 
   std::vector<std::string> merge_files;
   std::string merge_out;
   bool merge_quiet = false;
   bool merge_require_complete = false;
-  auto* mrg = app.add_subcommand("merge", "combine the JSON reports of the shards of one check (--shard I/N)");
+  auto* mrg =
+      app.add_subcommand("merge", "combine the JSON reports of the shards of one check (--shard I/N)");
   mrg->add_option("reports", merge_files, "the shards' JSON reports")->required();
   mrg->add_option("-o,--output", merge_out, "write the merged JSON report here");
   mrg->add_flag("--quiet,-q", merge_quiet, "print nothing; use the exit code and the JSON");
@@ -509,7 +525,8 @@ int main(int argc, char** argv) {
   rep->add_flag("--verbose,-v", replay_verbose, "print more detail");
   bool replay_no_isolation = false;
   check::IsolationOptions replay_iso;
-  rep->add_flag("--no-isolation", replay_no_isolation, "replay in weft's own process (no crash or hang isolation)");
+  rep->add_flag("--no-isolation", replay_no_isolation,
+                "replay in weft's own process (no crash or hang isolation)");
   rep->add_option("--execution-timeout", replay_iso.execution_timeout,
                   "seconds without a scheduling point before the replay is a hang (0: no limit)")
       ->capture_default_str();
@@ -519,7 +536,8 @@ int main(int argc, char** argv) {
   std::string view_file;
   std::string view_out;
   std::string view_which;
-  auto* viw = app.add_subcommand("view", "write a counterexample as one self-contained interactive HTML page");
+  auto* viw =
+      app.add_subcommand("view", "write a counterexample as one self-contained interactive HTML page");
   viw->add_option("file", view_file, "a JSON report written by weft check")->required();
   viw->add_option("-o,--output", view_out, "the HTML file to write")->required();
   viw->add_option("--finding", view_which, "which finding: its number (1-based) or its kind");
@@ -539,7 +557,8 @@ int main(int argc, char** argv) {
       if (predict_no_minimize) pa.opts.minimize = false;
       return cmd_predict(pa);
     }
-    if (rep->parsed()) return cmd_replay(replay_file, replay_which, replay_verbose, replay_no_isolation, replay_iso);
+    if (rep->parsed())
+      return cmd_replay(replay_file, replay_which, replay_verbose, replay_no_isolation, replay_iso);
     if (mrg->parsed()) return cmd_merge(merge_files, merge_out, merge_quiet, merge_require_complete);
     if (viw->parsed()) return cmd_view(view_file, view_out, view_which);
   } catch (const UsageError& e) {

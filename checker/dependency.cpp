@@ -7,7 +7,8 @@ namespace weft::check {
 namespace {
 
 bool is_channel_op(OpKind op) {
-  return op == OpKind::chan_send || op == OpKind::chan_recv || op == OpKind::chan_close || op == OpKind::select;
+  return op == OpKind::chan_send || op == OpKind::chan_recv || op == OpKind::chan_close ||
+         op == OpKind::select;
 }
 
 bool is_cond_op(OpKind op) {

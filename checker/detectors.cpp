@@ -90,10 +90,18 @@ void RaceDetector::begin(Execution&) {
   vc(0).set(0, 1);
 }
 
-VectorClock& RaceDetector::vc(GoroutineId g) { return grow(goroutines_, g); }
-VectorClock& RaceDetector::obj_clock(ObjectId id) { return grow(objects_, id); }
-RaceDetector::ChanClocks& RaceDetector::chan(ObjectId id) { return grow(chans_, id); }
-RaceDetector::Var& RaceDetector::var(ObjectId id) { return grow(vars_, id); }
+VectorClock& RaceDetector::vc(GoroutineId g) {
+  return grow(goroutines_, g);
+}
+VectorClock& RaceDetector::obj_clock(ObjectId id) {
+  return grow(objects_, id);
+}
+RaceDetector::ChanClocks& RaceDetector::chan(ObjectId id) {
+  return grow(chans_, id);
+}
+RaceDetector::Var& RaceDetector::var(ObjectId id) {
+  return grow(vars_, id);
+}
 
 void RaceDetector::report(ObjectId obj, const Access& earlier, const Event& e) {
   DetectedIssue issue{FindingKind::data_race, obj, {make_site(earlier.site), make_site(e)}};

@@ -32,8 +32,12 @@ std::size_t DfsStrategy::decide(std::size_t n) {
   return 0;
 }
 
-std::size_t DfsStrategy::pick(std::span<const Candidate> enabled) { return decide(enabled.size()); }
+std::size_t DfsStrategy::pick(std::span<const Candidate> enabled) {
+  return decide(enabled.size());
+}
 
-std::size_t DfsStrategy::choose(std::size_t n, ChoiceKind) { return decide(n); }
+std::size_t DfsStrategy::choose(std::size_t n, ChoiceKind) {
+  return decide(n);
+}
 
 }  // namespace weft::check

@@ -141,7 +141,7 @@ struct SourceDporStrategy::State {
   std::size_t next_node = 0;         // index of the next pick
   std::ptrdiff_t cur = -1;           // the node whose step is running
   std::size_t choice_pos = 0;
-  std::vector<Clock> clocks;  // per goroutine
+  std::vector<Clock> clocks;                                  // per goroutine
   std::vector<std::pair<GoroutineId, StepAccesses>> waiting;  // the first waiting_count are current
   std::size_t waiting_count = 0;
   bool started = false;

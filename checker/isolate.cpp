@@ -154,7 +154,7 @@ void become_worker(Area* area, const IsolationOptions& iso) {
   worker_slot = -1;
   detail::journal_for_thread = &claim_journal;
   claim_journal();  // the main thread's journal and signal stack
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_sigaction = &on_fatal_signal;
   sa.sa_flags = static_cast<int>(SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER);
   sigemptyset(&sa.sa_mask);
@@ -317,34 +317,47 @@ WorkerEnd supervise(pid_t pid, Area* area, const IsolationOptions& iso, int fd, 
 pid_t fork_flushed() {
   flush_all();
   const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a worker process: ") + std::strerror(errno));
+  if (pid < 0)
+    throw std::runtime_error(std::string("cannot start a worker process: ") + std::strerror(errno));
   return pid;
 }
 
-std::string mib(std::uint64_t v) { return std::to_string(v) + " MiB"; }
+std::string mib(std::uint64_t v) {
+  return std::to_string(v) + " MiB";
+}
 
 }  // namespace
 
 std::string signal_name(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGTRAP: return "SIGTRAP";
-    case 0: return "exit";
-    default: return "signal " + std::to_string(sig);
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGILL:
+      return "SIGILL";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case 0:
+      return "exit";
+    default:
+      return "signal " + std::to_string(sig);
   }
 }
 
 std::string describe_signal(int sig) {
-  const char* what = sig == SIGSEGV ? "segmentation fault"
-                     : sig == SIGBUS ? "bus error"
-                     : sig == SIGFPE ? "arithmetic exception"
-                     : sig == SIGILL ? "illegal instruction"
+  const char* what = sig == SIGSEGV   ? "segmentation fault"
+                     : sig == SIGBUS  ? "bus error"
+                     : sig == SIGFPE  ? "arithmetic exception"
+                     : sig == SIGILL  ? "illegal instruction"
                      : sig == SIGABRT ? "abort"
                                       : nullptr;
   return what != nullptr ? signal_name(sig) + " (" + what + ")" : signal_name(sig);
@@ -352,8 +365,8 @@ std::string describe_signal(int sig) {
 
 Finding death_finding(const WorkerEnd& end, const IsolationOptions& iso) {
   Finding f;
-  const std::string g = end.running == no_goroutine ? "the main goroutine's start"
-                                                     : "goroutine " + std::to_string(end.running);
+  const std::string g =
+      end.running == no_goroutine ? "the main goroutine's start" : "goroutine " + std::to_string(end.running);
   const std::string after = " after " + std::to_string(end.steps) + (end.steps == 1 ? " step" : " steps");
   if (end.how == WorkerEnd::How::hung) {
     f.kind = FindingKind::hang;
@@ -365,8 +378,8 @@ Finding death_finding(const WorkerEnd& end, const IsolationOptions& iso) {
     f.kind = FindingKind::crash;
     f.object = signal_name(end.signal);
     if (end.signal == 0) {
-      f.message = "the program ended the worker with exit status " + std::to_string(end.status) + " in " + g + after +
-                  " (a sanitizer report on stderr?)";
+      f.message = "the program ended the worker with exit status " + std::to_string(end.status) + " in " + g +
+                  after + " (a sanitizer report on stderr?)";
     } else if (end.stack_overflow) {
       f.message = "fiber stack overflow in " + g + after + ": " + describe_signal(end.signal) +
                   " in the stack's guard page (unbounded recursion? each goroutine has a fixed stack)";
@@ -481,11 +494,16 @@ Report run_isolated(const std::string& model, const Params& params, const CheckO
         }
         break;
       }
-      case 'M': throw ModelError(payload);
-      case 'U': throw MisuseError(payload);
-      case 'I': throw std::invalid_argument(payload);
-      case 'E': throw std::runtime_error(payload);
-      default: break;
+      case 'M':
+        throw ModelError(payload);
+      case 'U':
+        throw MisuseError(payload);
+      case 'I':
+        throw std::invalid_argument(payload);
+      case 'E':
+        throw std::runtime_error(payload);
+      default:
+        break;
     }
   }
   report.stats.executions = m.area->executions.load();
@@ -501,7 +519,8 @@ Report run_isolated(const std::string& model, const Params& params, const CheckO
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.complete = false;
   if (end.how == WorkerEnd::How::out_of_memory) {
-    report.incomplete_reason = "limit: memory (" + mib(iso.max_memory_mb) + " per worker) reached in execution " +
+    report.incomplete_reason = "limit: memory (" + mib(iso.max_memory_mb) +
+                               " per worker) reached in execution " +
                                std::to_string(report.stats.executions + 1) +
                                "; the program likely allocates without bound (raise with --max-memory)";
   } else {
@@ -510,7 +529,8 @@ Report run_isolated(const std::string& model, const Params& params, const CheckO
     Finding f = death_finding(death, iso);
     f.execution = report.stats.executions + 1;
     report.findings.push_back(std::move(f));
-    report.incomplete_reason = std::string("stopped at the ") + (end.how == WorkerEnd::How::hung ? "hang" : "crash") +
+    report.incomplete_reason = std::string("stopped at the ") +
+                               (end.how == WorkerEnd::How::hung ? "hang" : "crash") +
                                " of the program under test: the search does not go on past it "
                                "(the findings before it are kept)";
   }

@@ -2,4 +2,6 @@
 // target) with your own WEFT_MODEL files to get a `weft` with your models.
 #include "weft/cli.h"
 
-int main(int argc, char** argv) { return weft::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  return weft::cli::main(argc, argv);
+}

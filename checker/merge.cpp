@@ -39,8 +39,8 @@ Report merge_reports(const std::vector<Report>& shards) {
   std::set<std::uint32_t> present;
   std::set<std::string> seen;
   for (const Report* r : order) {
-    const std::string which = "shard " + std::to_string(r->options.shard_index) + "/" +
-                              std::to_string(r->options.shard_count);
+    const std::string which =
+        "shard " + std::to_string(r->options.shard_index) + "/" + std::to_string(r->options.shard_count);
     if (r->model != first.model || r->params != first.params) {
       throw std::invalid_argument(which + " is a report for another model or other parameters");
     }
@@ -48,7 +48,8 @@ Report merge_reports(const std::vector<Report>& shards) {
     if (std::max<std::uint32_t>(r->options.shard_count, 1) != count) {
       throw std::invalid_argument(which + " belongs to a split into another number of shards");
     }
-    if (!present.insert(r->options.shard_index).second) throw std::invalid_argument(which + " is given twice");
+    if (!present.insert(r->options.shard_index).second)
+      throw std::invalid_argument(which + " is given twice");
     out.stats.executions += r->stats.executions;
     out.stats.blocked_executions += r->stats.blocked_executions;
     out.stats.steps += r->stats.steps;
@@ -66,7 +67,8 @@ Report merge_reports(const std::vector<Report>& shards) {
   if (present.size() != count) {
     std::string missing;
     for (std::uint32_t i = 0; i < count; ++i) {
-      if (!present.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+      if (!present.count(i))
+        missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
     }
     out.complete = false;
     out.incomplete_reason = "shards missing: " + missing;

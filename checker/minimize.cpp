@@ -116,7 +116,8 @@ std::string minimize_signature(const Finding& f) {
 
 Finding minimize_finding(const std::function<void()>& body, const Params& params, const CheckOptions& options,
                          const Finding& found) {
-  if (found.kind == FindingKind::step_limit || found.kind == FindingKind::crash || found.kind == FindingKind::hang) {
+  if (found.kind == FindingKind::step_limit || found.kind == FindingKind::crash ||
+      found.kind == FindingKind::hang) {
     return found;
   }
   using Clock = std::chrono::steady_clock;

@@ -59,12 +59,13 @@ class Numbering {
 
 }  // namespace
 
-std::uint32_t default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+std::uint32_t default_jobs() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 bool parallel_applies(const CheckOptions& options) {
-  return options.jobs > 1 && options.strategy == "dfs" && !options.max_preemptions && options.max_executions == 0 &&
-         options.split == nullptr &&
-         options.predict_every == 0;
+  return options.jobs > 1 && options.strategy == "dfs" && !options.max_preemptions &&
+         options.max_executions == 0 && options.split == nullptr && options.predict_every == 0;
 }
 
 Report run_parallel_check(const std::string& name, const std::function<void()>& body, const Params& params,

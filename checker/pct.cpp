@@ -46,6 +46,8 @@ std::size_t PctStrategy::pick(std::span<const Candidate> enabled) {
   return best;
 }
 
-void PctStrategy::end(std::span<const Candidate>) { estimate_ = std::max(estimate_, step_); }
+void PctStrategy::end(std::span<const Candidate>) {
+  estimate_ = std::max(estimate_, step_);
+}
 
 }  // namespace weft::check

@@ -75,8 +75,8 @@ std::string ProgressDisplay::line(const Stats& stats, std::size_t findings, doub
                                   bool reduced) {
   std::ostringstream os;
   const double rate = elapsed > 0 ? static_cast<double>(stats.executions) / elapsed : 0;
-  os << stats.executions << (stats.executions == 1 ? " execution, " : " executions, ") << count(rate) << "/s, "
-     << std::fixed << std::setprecision(1) << elapsed << " s, " << findings
+  os << stats.executions << (stats.executions == 1 ? " execution, " : " executions, ") << count(rate)
+     << "/s, " << std::fixed << std::setprecision(1) << elapsed << " s, " << findings
      << (findings == 1 ? " finding" : " findings");
   if (estimate > 0 && reduced) {
     os << ", unreduced tree ~" << count(estimate) << " executions (an upper bound)";

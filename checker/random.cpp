@@ -59,8 +59,8 @@ std::unique_ptr<Strategy> make_strategy(const std::string& name, std::uint64_t s
 std::unique_ptr<Strategy> make_strategy(const CheckOptions& options) {
   if (options.max_preemptions) {
     if (options.strategy != "dfs") {
-      throw std::invalid_argument("--max-preemptions bounds a depth-first search: it needs --strategy dfs, not " +
-                                  options.strategy);
+      throw std::invalid_argument(
+          "--max-preemptions bounds a depth-first search: it needs --strategy dfs, not " + options.strategy);
     }
     return std::make_unique<BoundedDfsStrategy>(*options.max_preemptions);
   }

@@ -128,7 +128,8 @@ std::vector<Decision> schedule_from(const json& a, const std::string& path) {
       out.push_back({Decision::Kind::pick, static_cast<std::uint32_t>(v)});
     } else if (d.is_string()) {
       const std::string s = d.get<std::string>();
-      if (s.size() < 2 || s[0] != 'c' || s.find_first_not_of("0123456789", 1) != std::string::npos || s.size() > 11) {
+      if (s.size() < 2 || s[0] != 'c' || s.find_first_not_of("0123456789", 1) != std::string::npos ||
+          s.size() > 11) {
         bad(p, "expected a goroutine id or a choice \"cN\", got \"" + s + "\"");
       }
       std::uint64_t v = std::stoull(s.substr(1));
@@ -216,8 +217,9 @@ Trace trace_from(const json& j, const std::string& path) {
 std::string report_to_json(const Report& r, bool timings) {
   json params = json::object();
   for (const auto& [k, v] : r.params) params[k] = v;
-  json stats = {
-      {"executions", r.stats.executions}, {"blocked_executions", r.stats.blocked_executions}, {"steps", r.stats.steps}};
+  json stats = {{"executions", r.stats.executions},
+                {"blocked_executions", r.stats.blocked_executions},
+                {"steps", r.stats.steps}};
   if (timings) stats["seconds"] = r.stats.seconds;
   if (r.stats.predictions > 0) {
     stats["predictions"] = r.stats.predictions;
@@ -277,8 +279,8 @@ Report report_from_json(const std::string& text) {
   if (str(doc, "$", "format") != "weft-report") bad("$.format", "expected \"weft-report\"");
   const std::uint64_t version = uint(doc, "$", "version");
   if (version != static_cast<std::uint64_t>(report_format_version)) {
-    bad("$.version", "this weft reads version " + std::to_string(report_format_version) + ", the file is version " +
-                         std::to_string(version));
+    bad("$.version", "this weft reads version " + std::to_string(report_format_version) +
+                         ", the file is version " + std::to_string(version));
   }
   Report r;
   r.model = str(doc, "$", "model");
@@ -294,7 +296,8 @@ Report report_from_json(const std::string& text) {
     if (o->contains("max_steps")) r.options.max_steps = uint(*o, "$.options", "max_steps");
     if (o->contains("max_goroutines")) r.options.max_goroutines = u32(*o, "$.options", "max_goroutines");
     if (o->contains("max_executions")) r.options.max_executions = uint(*o, "$.options", "max_executions");
-    if (auto tb = o->find("time_budget"); tb != o->end() && tb->is_number()) r.options.time_budget = tb->get<double>();
+    if (auto tb = o->find("time_budget"); tb != o->end() && tb->is_number())
+      r.options.time_budget = tb->get<double>();
     if (auto a = o->find("all"); a != o->end() && a->is_boolean()) r.options.all = a->get<bool>();
     if (auto sh = o->find("shard"); sh != o->end()) {
       if (!sh->is_object()) bad("$.options.shard", "expected an object with index and count");
@@ -351,8 +354,8 @@ Report report_from_json(const std::string& text) {
       if (!mj->is_object()) bad(mp, "expected an object");
       Minimization& m = f.minimized;
       m.searched = true;
-      for (auto [name, flag] :
-           {std::pair{"fewest_preemptions", &m.fewest_preemptions}, std::pair{"fewest_steps", &m.fewest_steps}}) {
+      for (auto [name, flag] : {std::pair{"fewest_preemptions", &m.fewest_preemptions},
+                                std::pair{"fewest_steps", &m.fewest_steps}}) {
         const json& b = field(*mj, mp, name);
         if (!b.is_boolean()) bad(mp + "." + name, "expected true or false");
         *flag = b.get<bool>();

@@ -12,7 +12,9 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::string at(const SourceRef& s) { return s.file + ":" + std::to_string(s.line); }
+std::string at(const SourceRef& s) {
+  return s.file + ":" + std::to_string(s.line);
+}
 
 ordered_json meta(const char* name, int pid, std::optional<GoroutineId> tid, const std::string& value) {
   ordered_json m = {{"name", name}, {"ph", "M"}, {"pid", pid}};
@@ -31,10 +33,11 @@ std::string report_to_perfetto(const Report& r) {
     const Finding& f = r.findings[i];
     const Trace& t = f.trace;
     const int pid = static_cast<int>(i + 1);
-    events.push_back(meta("process_name", pid, std::nullopt,
-                          "weft " + r.model + ": finding " + std::to_string(i + 1) + " " +
-                              std::string(finding_name(f.kind))));
-    events.push_back({{"name", "process_sort_index"}, {"ph", "M"}, {"pid", pid}, {"args", {{"sort_index", pid}}}});
+    events.push_back(meta(
+        "process_name", pid, std::nullopt,
+        "weft " + r.model + ": finding " + std::to_string(i + 1) + " " + std::string(finding_name(f.kind))));
+    events.push_back(
+        {{"name", "process_sort_index"}, {"ph", "M"}, {"pid", pid}, {"args", {{"sort_index", pid}}}});
     std::set<GoroutineId> gs;
     for (const GoroutineRef& g : t.goroutines) gs.insert(g.id);
     for (const TraceEvent& e : t.events) gs.insert(e.g);
@@ -42,8 +45,11 @@ std::string report_to_perfetto(const Report& r) {
       std::string name = "goroutine " + std::to_string(g);
       if (g == 0) name += " (main)";
       events.push_back(meta("thread_name", pid, g, name));
-      events.push_back(
-          {{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", pid}, {"tid", g}, {"args", {{"sort_index", g}}}});
+      events.push_back({{"name", "thread_sort_index"},
+                        {"ph", "M"},
+                        {"pid", pid},
+                        {"tid", g},
+                        {"args", {{"sort_index", g}}}});
     }
     for (const TraceEvent& e : t.events) {
       const bool wake = std::find(e.flags.begin(), e.flags.end(), "wake") != e.flags.end();

@@ -23,16 +23,22 @@ constexpr RuleText rules[] = {
      "A goroutine wrote back a value computed from a stale read: another goroutine's update is lost."},
     {FindingKind::data_race, "DataRace",
      "Two accesses to shared memory, at least one a write, are not ordered by happens-before."},
-    {FindingKind::deadlock, "Deadlock", "All goroutines are asleep: no goroutine can move and main has not returned."},
-    {FindingKind::goroutine_leak, "GoroutineLeak", "Goroutines are still blocked forever after main returned."},
-    {FindingKind::panic, "Panic", "A misuse panicked (send on closed channel, negative WaitGroup counter, ...)."},
+    {FindingKind::deadlock, "Deadlock",
+     "All goroutines are asleep: no goroutine can move and main has not returned."},
+    {FindingKind::goroutine_leak, "GoroutineLeak",
+     "Goroutines are still blocked forever after main returned."},
+    {FindingKind::panic, "Panic",
+     "A misuse panicked (send on closed channel, negative WaitGroup counter, ...)."},
     {FindingKind::assertion, "AssertionFailed", "An expectation of the program failed."},
-    {FindingKind::step_limit, "StepLimit", "An execution ran past the step limit: a livelock or an unbounded loop."},
+    {FindingKind::step_limit, "StepLimit",
+     "An execution ran past the step limit: a livelock or an unbounded loop."},
     {FindingKind::crash, "Crash", "The program under test crashed."},
     {FindingKind::hang, "Hang", "A goroutine ran past the time limit without reaching a scheduling point."},
 };
 
-bool absolute(const std::string& file) { return !file.empty() && file[0] == '/'; }
+bool absolute(const std::string& file) {
+  return !file.empty() && file[0] == '/';
+}
 
 // A physical location, or nothing when the source line is unknown.
 ordered_json physical(const SourceRef& s) {
@@ -82,8 +88,8 @@ ordered_json code_flow(const Finding& f) {
   }
   for (const BlockedGoroutine& b : f.trace.blocked) {
     ordered_json loc;
-    loc["location"] = location(b.where, "goroutine " + std::to_string(b.g) + " blocked [" + go_wait_reason(b) +
-                                            "]: " + b.reason);
+    loc["location"] = location(
+        b.where, "goroutine " + std::to_string(b.g) + " blocked [" + go_wait_reason(b) + "]: " + b.reason);
     loc["executionOrder"] = f.trace.steps + 1;
     loc["importance"] = "essential";
     auto& flow = flows[b.g];
@@ -98,8 +104,8 @@ ordered_json code_flow(const Finding& f) {
   const auto count = [](std::uint64_t n, const char* what) {
     return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
   };
-  cf["message"] = {
-      {"text", "counterexample: " + count(f.trace.preemptions, "preemption") + ", " + count(f.trace.steps, "step")}};
+  cf["message"] = {{"text", "counterexample: " + count(f.trace.preemptions, "preemption") + ", " +
+                                count(f.trace.steps, "step")}};
   cf["threadFlows"] = threads;
   return cf;
 }
@@ -153,10 +159,7 @@ std::string report_to_sarif(const std::vector<Report>& reports) {
     }
   }
   ordered_json run;
-  run["tool"] = {{"driver",
-                  {{"name", "weft"},
-                   {"version", tool_version},
-                   {"rules", rule_list}}}};
+  run["tool"] = {{"driver", {{"name", "weft"}, {"version", tool_version}, {"rules", rule_list}}}};
   run["results"] = results;
   ordered_json doc;
   doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";

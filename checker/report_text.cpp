@@ -10,9 +10,13 @@ namespace weft::check {
 
 namespace {
 
-std::string at(const SourceRef& s) { return s.file + ":" + std::to_string(s.line); }
+std::string at(const SourceRef& s) {
+  return s.file + ":" + std::to_string(s.line);
+}
 
-std::string gname(GoroutineId g) { return "goroutine " + std::to_string(g); }
+std::string gname(GoroutineId g) {
+  return "goroutine " + std::to_string(g);
+}
 
 bool has_flag(const TraceEvent& e, const char* f) {
   return std::find(e.flags.begin(), e.flags.end(), f) != e.flags.end();
@@ -51,7 +55,8 @@ std::string readable_function(std::string f) {
     // std::_Function_handler<void (), NAME>::_M_invoke(...): keep NAME.
     std::size_t comma = f.find(", ");
     std::size_t end = f.rfind(">::_M_invoke");
-    if (comma != std::string::npos && end != std::string::npos && end > comma) f = f.substr(comma + 2, end - comma - 2);
+    if (comma != std::string::npos && end != std::string::npos && end > comma)
+      f = f.substr(comma + 2, end - comma - 2);
   }
   // Drop a leading return type: the last space before the first '(' outside <>.
   int depth = 0;
@@ -69,10 +74,14 @@ std::string readable_function(std::string f) {
 
 namespace {
 
-std::string function_or(const SourceRef& s) { return s.function.empty() ? "?" : readable_function(s.function); }
+std::string function_or(const SourceRef& s) {
+  return s.function.empty() ? "?" : readable_function(s.function);
+}
 
 // Go prints a frame as the function, then the file and line indented by a tab.
-void print_frame(std::ostream& os, const SourceRef& s) { os << "  " << function_or(s) << "\n      " << at(s) << "\n"; }
+void print_frame(std::ostream& os, const SourceRef& s) {
+  os << "  " << function_or(s) << "\n      " << at(s) << "\n";
+}
 
 void print_created_by(std::ostream& os, const Trace& t, GoroutineId g) {
   const GoroutineRef* r = goroutine_ref(t, g);
@@ -146,7 +155,8 @@ void print_accesses(std::ostream& os, const Finding& f) {
     const std::size_t from_end = acc.size() - 1 - i;
     if (from_end > 0) {
       std::string v = title;
-      std::transform(v.begin(), v.end(), v.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+      std::transform(v.begin(), v.end(), v.begin(),
+                     [](char c) { return static_cast<char>(std::tolower(c)); });
       title = "Previous " + v;
     }
     title += " at " + f.object + " by " + (e != nullptr ? gname(e->g) : std::string("goroutine ?"));
@@ -167,7 +177,8 @@ void print_accesses(std::ostream& os, const Finding& f) {
     os << "\n";
   }
   // Where each goroutine involved was created.
-  const std::uint64_t last = f.key_steps.empty() ? 0 : *std::max_element(f.key_steps.begin(), f.key_steps.end());
+  const std::uint64_t last =
+      f.key_steps.empty() ? 0 : *std::max_element(f.key_steps.begin(), f.key_steps.end());
   const TraceEvent* last_e = event_at(f.trace, last);
   for (GoroutineId g : f.goroutines) {
     const GoroutineRef* r = goroutine_ref(f.trace, g);
@@ -204,13 +215,15 @@ void print_dump(std::ostream& os, const Finding& f) {
   }
   std::vector<std::string> cycles = wait_cycles(f.trace.blocked);
   for (const std::string& c : cycles) os << "  cycle: " << c << "\n";
-  if (cycles.empty() && !f.trace.blocked.empty()) os << "  no cycle: each goroutine waits for something no one will do\n";
+  if (cycles.empty() && !f.trace.blocked.empty())
+    os << "  no cycle: each goroutine waits for something no one will do\n";
   os << "\n";
 }
 
 std::string upper_kind(FindingKind k) {
   std::string out;
-  for (char c : finding_name(k)) out += c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : finding_name(k))
+    out += c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -254,10 +267,12 @@ void print_summary(std::ostream& os, const Finding& f) {
       return;
     }
     default: {
-      os << "in " << (f.goroutines.empty() ? std::string("an unknown goroutine") : gname(f.goroutines.front()));
+      os << "in "
+         << (f.goroutines.empty() ? std::string("an unknown goroutine") : gname(f.goroutines.front()));
       if (!f.goroutines.empty()) {
         const GoroutineRef* r = goroutine_ref(f.trace, f.goroutines.front());
-        if (r != nullptr && r->parent) os << " (created by " << gname(*r->parent) << " at " << at(r->created_at) << ")";
+        if (r != nullptr && r->parent)
+          os << " (created by " << gname(*r->parent) << " at " << at(r->created_at) << ")";
         if (r != nullptr && !r->parent) os << " (the main goroutine)";
       }
       os << "\n";
@@ -279,8 +294,9 @@ void print_minimization(std::ostream& os, const Finding& f) {
       os << " (the smallest found within the budget)";
     }
     if (m.original_preemptions != t.preemptions || m.original_steps != t.steps) {
-      os << "; the search first found one with " << plural(m.original_preemptions, "preemption", "preemptions")
-         << ", " << plural(m.original_steps, "step", "steps");
+      os << "; the search first found one with "
+         << plural(m.original_preemptions, "preemption", "preemptions") << ", "
+         << plural(m.original_steps, "step", "steps");
     }
   }
   os << "\n";
@@ -292,7 +308,8 @@ std::string go_wait_reason(const BlockedGoroutine& b) {
   const bool nil = b.object.empty();
   if (b.op == "send") return nil ? "chan send (nil chan)" : "chan send";
   if (b.op == "recv") return nil ? "chan receive (nil chan)" : "chan receive";
-  if (b.op == "select") return b.reason.find("no cases") != std::string::npos ? "select (no cases)" : "select";
+  if (b.op == "select")
+    return b.reason.find("no cases") != std::string::npos ? "select (no cases)" : "select";
   if (b.op == "lock" || b.op == "cond_relock") return "sync.Mutex.Lock";
   if (b.op == "rlock") return "sync.RWMutex.RLock";
   if (b.op == "wlock" || b.op == "wlock_wait") return "sync.RWMutex.Lock";
@@ -350,8 +367,9 @@ std::string finding_headline(const Finding& f) {
     case FindingKind::deadlock:
       return "fatal error: " + f.message;
     case FindingKind::panic:
-      return f.message.rfind("fatal error:", 0) == 0 || f.message.rfind("panic:", 0) == 0 ? f.message
-                                                                                           : "panic: " + f.message;
+      return f.message.rfind("fatal error:", 0) == 0 || f.message.rfind("panic:", 0) == 0
+                 ? f.message
+                 : "panic: " + f.message;
     case FindingKind::assertion:
       return "assertion failed: " + f.message;
     case FindingKind::step_limit:
@@ -443,7 +461,8 @@ void print_trace(std::ostream& os, const Trace& t, const Finding* highlight, con
     if (!all && !involved.count(b.g)) continue;
     std::ostringstream g;
     g << "g" << b.g;
-    os << "    " << std::setw(4) << "-" << "  " << std::left << std::setw(4) << g.str() << std::setw(44)
+    os << "    " << std::setw(4) << "-"
+       << "  " << std::left << std::setw(4) << g.str() << std::setw(44)
        << ("blocked [" + go_wait_reason(b) + "]") << std::right << " " << at(b.where) << "\n";
   }
 }
@@ -487,11 +506,14 @@ void print_report(std::ostream& os, const Report& r, const TextOptions& opts) {
   }
   if (!r.findings.empty()) os << "==================\n";
   auto verdict = r.verdict();
-  os << "\n" << (verdict ? "verdict: " + std::string(finding_name(*verdict)) : std::string("verdict: ok, no finding"));
+  os << "\n"
+     << (verdict ? "verdict: " + std::string(finding_name(*verdict))
+                 : std::string("verdict: ok, no finding"));
   os << " (" << plural(r.findings.size(), "finding", "findings") << ")\n";
   os << "explored " << plural(r.stats.executions, "execution", "executions") << ", "
-     << plural(r.stats.steps, "step", "steps") << " in " << std::fixed << std::setprecision(3) << r.stats.seconds
-     << " s; " << (r.complete ? "the search was complete" : "the search was not complete: " + r.incomplete_reason)
+     << plural(r.stats.steps, "step", "steps") << " in " << std::fixed << std::setprecision(3)
+     << r.stats.seconds << " s; "
+     << (r.complete ? "the search was complete" : "the search was not complete: " + r.incomplete_reason)
      << "\n";
 }
 

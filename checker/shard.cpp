@@ -20,7 +20,8 @@ ShardSpec parse_shard(const std::string& text) {
   return s;
 }
 
-SplitDfsStrategy::SplitDfsStrategy(std::function<bool(std::uint64_t)> owns, std::uint64_t subtrees, SplitLog* log)
+SplitDfsStrategy::SplitDfsStrategy(std::function<bool(std::uint64_t)> owns, std::uint64_t subtrees,
+                                   SplitLog* log)
     : owns_(std::move(owns)), subtrees_(subtrees), log_(log) {}
 
 bool SplitDfsStrategy::enter(std::uint64_t subtree) {
@@ -97,8 +98,8 @@ std::unique_ptr<Strategy> make_search_strategy(const CheckOptions& options) {
   const bool split = options.split != nullptr || options.shard_count > 1;
   if (!split) return make_strategy(options);
   if (options.strategy != "dfs") {
-    throw std::invalid_argument("--shard and --jobs split an exhaustive search: they need --strategy dfs, not " +
-                                options.strategy);
+    throw std::invalid_argument(
+        "--shard and --jobs split an exhaustive search: they need --strategy dfs, not " + options.strategy);
   }
   if (options.split != nullptr) {
     return std::make_unique<SplitDfsStrategy>(options.split->owns, split_subtrees(options), options.split);

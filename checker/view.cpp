@@ -28,7 +28,9 @@ bool is_acquire(const std::string& op) {
   return op == "lock" || op == "wlock" || op == "rlock" || op == "cond_relock";
 }
 
-bool is_release(const std::string& op) { return op == "unlock" || op == "wunlock" || op == "runlock"; }
+bool is_release(const std::string& op) {
+  return op == "unlock" || op == "wunlock" || op == "runlock";
+}
 
 nlohmann::json source_json(const SourceRef& s) {
   return {{"file", s.file}, {"line", s.line}, {"function", s.function}, {"role", s.role}};
@@ -47,8 +49,8 @@ std::size_t select_finding(const Report& r, const std::string& which) {
   if (which.find_first_not_of("0123456789") == std::string::npos && which.size() < 9) {
     const std::size_t k = std::stoul(which);
     if (k < 1 || k > r.findings.size()) {
-      throw std::invalid_argument("--finding " + which + ": the report has " + std::to_string(r.findings.size()) +
-                                  " finding(s), numbered from 1");
+      throw std::invalid_argument("--finding " + which + ": the report has " +
+                                  std::to_string(r.findings.size()) + " finding(s), numbered from 1");
     }
     return k - 1;
   }
@@ -97,12 +99,14 @@ std::vector<Handoff> find_handoffs(const Trace& t) {
       released[e.object] = {e.step, e.g};
     } else if (is_acquire(e.op)) {
       if (auto it = released.find(e.object); it != released.end()) {
-        if (it->second.second != e.g) out.push_back({"lock", e.object, it->second.first, it->second.second, e.step, e.g});
+        if (it->second.second != e.g)
+          out.push_back({"lock", e.object, it->second.first, it->second.second, e.step, e.g});
         released.erase(it);
       }
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const Handoff& a, const Handoff& b) { return a.to_step < b.to_step; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Handoff& a, const Handoff& b) { return a.to_step < b.to_step; });
   return out;
 }
 
@@ -113,9 +117,8 @@ std::vector<std::uint64_t> highlighted_steps(const Finding& f) {
   for (const TraceEvent& e : f.trace.events) {
     bool hit = keys.count(e.step) > 0;
     if (!hit && keys.empty() && involved.count(e.g) > 0) {
-      hit = std::any_of(f.locations.begin(), f.locations.end(), [&](const SourceRef& s) {
-        return s.line == e.where.line && s.file == e.where.file;
-      });
+      hit = std::any_of(f.locations.begin(), f.locations.end(),
+                        [&](const SourceRef& s) { return s.line == e.where.line && s.file == e.where.file; });
     }
     if (hit) out.push_back(e.step);
   }
@@ -123,7 +126,8 @@ std::vector<std::uint64_t> highlighted_steps(const Finding& f) {
 }
 
 std::string view_data_json(const Report& r, std::size_t finding_index) {
-  if (finding_index >= r.findings.size()) throw std::invalid_argument("no finding " + std::to_string(finding_index + 1));
+  if (finding_index >= r.findings.size())
+    throw std::invalid_argument("no finding " + std::to_string(finding_index + 1));
   const Finding& f = r.findings[finding_index];
   const Trace& t = f.trace;
   nlohmann::json j;
@@ -173,11 +177,16 @@ std::string view_data_json(const Report& r, std::size_t finding_index) {
 
   j["events"] = nlohmann::json::array();
   for (const TraceEvent& e : t.events) {
-    nlohmann::json ej{{"step", e.step},       {"g", e.g},
-                      {"op", e.op},           {"object", e.object},
-                      {"value", e.value},     {"flags", e.flags},
-                      {"file", e.where.file}, {"line", e.where.line},
-                      {"function", e.where.function}, {"key", hl_set.count(e.step) > 0}};
+    nlohmann::json ej{{"step", e.step},
+                      {"g", e.g},
+                      {"op", e.op},
+                      {"object", e.object},
+                      {"value", e.value},
+                      {"flags", e.flags},
+                      {"file", e.where.file},
+                      {"line", e.where.line},
+                      {"function", e.where.function},
+                      {"key", hl_set.count(e.step) > 0}};
     if (e.partner) ej["partner"] = *e.partner;
     j["events"].push_back(ej);
   }
@@ -224,7 +233,8 @@ std::string render_view(const Report& r, std::size_t finding_index) {
   std::string page = detail::viewer_template;
   const std::string marker = "\"__WEFT_DATA__\"";
   const std::size_t at = page.find(marker);
-  if (at == std::string::npos) throw std::logic_error("internal error: the viewer template has no data marker");
+  if (at == std::string::npos)
+    throw std::logic_error("internal error: the viewer template has no data marker");
   page.replace(at, marker.size(), safe);
   return page;
 }

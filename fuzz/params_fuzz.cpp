@@ -15,9 +15,14 @@
 #include "weft/model.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const weft::Model model{"fuzzed", "", weft::Expect::ok(),
-                                 {{"n", 2, "goroutines", 1, 8}, {"depth", 5, "depth", 0, 1000000}, {"neg", -3, "", -10, 10}},
-                                 [] {}, "fuzz", ""};
+  static const weft::Model model{
+      "fuzzed",
+      "",
+      weft::Expect::ok(),
+      {{"n", 2, "goroutines", 1, 8}, {"depth", 5, "depth", 0, 1000000}, {"neg", -3, "", -10, 10}},
+      [] {},
+      "fuzz",
+      ""};
   const std::string text(reinterpret_cast<const char*>(data), size);
   std::vector<std::string> args;
   std::size_t at = 0;

@@ -118,7 +118,7 @@ WEFT_MODEL(rwmutex_nested_rlock, "a reader takes RLock twice; a writer's Lock in
 
 // Every access is under the mutex, so there is no data race, yet the read and
 // the write sit in two critical sections: another update can fall between.
-WEFT_MODEL(locked_lost_update, "read and write under one mutex but in two critical sections: no race, lost update",
+WEFT_MODEL(locked_lost_update, "read and write under one mutex, two critical sections: no race, lost update",
            Expect::finds(FindingKind::lost_update)) {
   weft::Shared<int> balance{"balance", 100};
   weft::Mutex mu{"mu"};

@@ -18,7 +18,7 @@ WEFT_MODEL(worker_done, "a worker announces \"done\" over a channel; main waits 
 }
 
 // A buffered channel is a mailbox: with room left, the sender does not wait.
-WEFT_MODEL(mailbox, "buffered channel of capacity 2: the sender drops two letters without waiting", Expect::ok()) {
+WEFT_MODEL(mailbox, "a buffered channel of capacity 2: two sends complete without a receiver", Expect::ok()) {
   weft::Chan<int> box{"box", 2};
   box.send(1);
   box.send(2);  // no receiver yet, and no blocking

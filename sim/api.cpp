@@ -26,20 +26,23 @@ void expect(bool cond, std::string_view message, std::source_location loc) {
   x.fail(FindingKind::assertion, "expectation failed: " + std::string(message), loc);
 }
 
-void panic(std::string_view message) { throw Panic("panic: " + std::string(message)); }
+void panic(std::string_view message) {
+  throw Panic("panic: " + std::string(message));
+}
 
 std::int64_t param(std::string_view name) {
   Execution& x = detail::exec_for("param");
   const Params& p = x.params();
   auto it = p.find(name);
   if (it == p.end()) {
-    throw MisuseError("weft::param(\"" + std::string(name) +
-                      "\"): the model declares no such parameter");
+    throw MisuseError("weft::param(\"" + std::string(name) + "\"): the model declares no such parameter");
   }
   return it->second;
 }
 
-GoroutineId self() { return detail::exec_for("self").my_id(); }
+GoroutineId self() {
+  return detail::exec_for("self").my_id();
+}
 
 Registry& Registry::instance() {
   static Registry r;

@@ -19,7 +19,9 @@ namespace detail {
 
 Journal* (*journal_for_thread)() = nullptr;
 
-bool ObjectState::enabled(const Goroutine&, OpKind) const { return true; }
+bool ObjectState::enabled(const Goroutine&, OpKind) const {
+  return true;
+}
 
 void ObjectState::describe_wait(const Goroutine&, OpKind, WaitInfo& out) const {
   out.reason = "waiting";
@@ -68,16 +70,22 @@ void Execution::note(Decision d) {
 
 Execution::~Execution() = default;
 
-Execution* Execution::current() { return tls_execution; }
+Execution* Execution::current() {
+  return tls_execution;
+}
 
-GoroutineId Execution::my_id() const { return current_ != nullptr ? current_->id : no_goroutine; }
+GoroutineId Execution::my_id() const {
+  return current_ != nullptr ? current_->id : no_goroutine;
+}
 
 const Params& Execution::params() const {
   static const Params empty;
   return options_.params != nullptr ? *options_.params : empty;
 }
 
-const std::string& Execution::object_name(ObjectId id) const { return result_.object_names.at(id); }
+const std::string& Execution::object_name(ObjectId id) const {
+  return result_.object_names.at(id);
+}
 
 ObjectId Execution::register_object(detail::ObjectState* obj, std::string_view kind, std::string name,
                                     std::source_location loc, std::int64_t aux) {
@@ -109,13 +117,12 @@ void Execution::goroutine_entry(void* arg) {
     if (!g->kill) x.record_failure(FindingKind::panic, e.what(), g->id, g->loc);
   } catch (const std::exception& e) {
     if (!g->kill) {
-      x.record_failure(FindingKind::panic, std::string("panic: unrecovered exception: ") + e.what(),
-                       g->id, g->loc);
+      x.record_failure(FindingKind::panic, std::string("panic: unrecovered exception: ") + e.what(), g->id,
+                       g->loc);
     }
   } catch (...) {
     if (!g->kill) {
-      x.record_failure(FindingKind::panic, "panic: unrecovered exception of unknown type", g->id,
-                       g->loc);
+      x.record_failure(FindingKind::panic, "panic: unrecovered exception of unknown type", g->id, g->loc);
     }
   }
   g->state = State::done;
@@ -131,8 +138,7 @@ void Execution::record_failure(FindingKind kind, std::string message, GoroutineI
   stop_ = true;
 }
 
-void Execution::stop(FindingKind kind, std::string message, GoroutineId culprit,
-                     std::source_location where) {
+void Execution::stop(FindingKind kind, std::string message, GoroutineId culprit, std::source_location where) {
   record_failure(kind, std::move(message), culprit, where);
 }
 
@@ -310,8 +316,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
     scheduler_.disabled(disabled_);
     std::size_t idx = scheduler_.pick(enabled_);
     if (idx >= enabled_.size()) {
-      std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx,
-                   enabled_.size());
+      std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx, enabled_.size());
       std::abort();
     }
     Goroutine& g = *goroutines_[enabled_[idx].g];

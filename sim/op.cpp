@@ -6,12 +6,10 @@ namespace weft {
 namespace {
 
 constexpr std::array<std::string_view, 26> op_names = {
-    "go",           "send",         "recv",          "close",        "select",
-    "lock",         "unlock",       "rlock",         "runlock",      "wlock",
-    "wlock_wait",   "wunlock",      "wg_add",        "wg_wait",      "once_do",
-    "once_finish",  "cond_wait",    "cond_relock",   "cond_signal",  "cond_broadcast",
-    "load",         "store",        "atomic_load",   "atomic_store", "atomic_rmw",
-    "atomic_cas",
+    "go",      "send",        "recv",         "close",       "select",      "lock",           "unlock",
+    "rlock",   "runlock",     "wlock",        "wlock_wait",  "wunlock",     "wg_add",         "wg_wait",
+    "once_do", "once_finish", "cond_wait",    "cond_relock", "cond_signal", "cond_broadcast", "load",
+    "store",   "atomic_load", "atomic_store", "atomic_rmw",  "atomic_cas",
 };
 
 constexpr std::array<std::string_view, 9> finding_names = {
@@ -21,7 +19,9 @@ constexpr std::array<std::string_view, 9> finding_names = {
 
 }  // namespace
 
-std::string_view op_name(OpKind op) { return op_names.at(static_cast<std::size_t>(op)); }
+std::string_view op_name(OpKind op) {
+  return op_names.at(static_cast<std::size_t>(op));
+}
 
 std::optional<OpKind> op_from_name(std::string_view name) {
   for (std::size_t i = 0; i < op_names.size(); ++i) {

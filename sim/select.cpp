@@ -57,6 +57,8 @@ void run_select(SelectCase* const* cases, std::size_t n, std::source_location lo
 
 }  // namespace detail
 
-void select_forever(std::source_location loc) { detail::block_forever(OpKind::select, loc); }
+void select_forever(std::source_location loc) {
+  detail::block_forever(OpKind::select, loc);
+}
 
 }  // namespace weft

@@ -27,8 +27,7 @@ class MutexState final : public ObjectState {
   void describe_wait(const Goroutine& g, OpKind, WaitInfo& out) const override {
     const std::string& name = exec->object_name(id);
     if (owner == g.id) {
-      out.reason = "lock of mutex " + name +
-                   " already held by this goroutine (sync.Mutex is not reentrant)";
+      out.reason = "lock of mutex " + name + " already held by this goroutine (sync.Mutex is not reentrant)";
     } else {
       out.reason = "mutex " + name + " is held by goroutine " + std::to_string(owner);
     }
@@ -61,8 +60,8 @@ class RWMutexState final : public ObjectState {
   void describe_wait(const Goroutine& g, OpKind op, WaitInfo& out) const override {
     const std::string& name = exec->object_name(id);
     if (op == OpKind::rw_lock_wait) {
-      out.reason = "Lock of rwmutex " + name + " waits for readers (goroutines " +
-                   goroutine_list(readers) + ") to RUnlock";
+      out.reason = "Lock of rwmutex " + name + " waits for readers (goroutines " + goroutine_list(readers) +
+                   ") to RUnlock";
       out.holders = readers;
       return;
     }
@@ -93,9 +92,7 @@ class RWMutexState final : public ObjectState {
 
 class WaitGroupState final : public ObjectState {
  public:
-  bool enabled(const Goroutine&, OpKind op) const override {
-    return op != OpKind::wg_wait || counter == 0;
-  }
+  bool enabled(const Goroutine&, OpKind op) const override { return op != OpKind::wg_wait || counter == 0; }
   void describe_wait(const Goroutine&, OpKind, WaitInfo& out) const override {
     out.reason = "WaitGroup " + exec->object_name(id) + " counter is " + std::to_string(counter);
   }
@@ -122,7 +119,8 @@ class CondState final : public ObjectState {
   bool lock_free() const {
     if (auto* m = dynamic_cast<MutexState*>(lock_obj)) return m->owner == no_goroutine;
     auto* rw = static_cast<RWMutexState*>(lock_obj);
-    return rw->writer == no_goroutine && (read_side ? rw->pending_writer == no_goroutine : rw->readers.empty());
+    return rw->writer == no_goroutine &&
+           (read_side ? rw->pending_writer == no_goroutine : rw->readers.empty());
   }
   bool enabled(const Goroutine& g, OpKind op) const override {
     return op != OpKind::cond_relock || (g.cond_notified && lock_free());
@@ -153,7 +151,8 @@ class CondState final : public ObjectState {
       static_cast<RWMutexState*>(lock_obj)->reader_release(x, g, loc);
     } else {
       auto* rw = static_cast<RWMutexState*>(lock_obj);
-      if (rw->writer == no_goroutine) x.fail(FindingKind::panic, "fatal error: sync: Unlock of unlocked RWMutex", loc);
+      if (rw->writer == no_goroutine)
+        x.fail(FindingKind::panic, "fatal error: sync: Unlock of unlocked RWMutex", loc);
       rw->writer = no_goroutine;
     }
   }
@@ -203,7 +202,9 @@ void Mutex::unlock(Loc loc) const {
   x.emit(event(x, OpKind::mutex_unlock, s_, loc));
 }
 
-detail::ObjectState* Mutex::lock_object() const { return s_; }
+detail::ObjectState* Mutex::lock_object() const {
+  return s_;
+}
 
 // --- RWMutex ---
 
@@ -234,7 +235,8 @@ void RWMutex::unlock(Loc loc) const {
   check_owner(s_, "RWMutex::unlock");
   Execution& x = *s_->exec;
   if (!x.point(OpKind::rw_unlock, s_, loc)) return;
-  if (s_->writer == no_goroutine) x.fail(FindingKind::panic, "fatal error: sync: Unlock of unlocked RWMutex", loc);
+  if (s_->writer == no_goroutine)
+    x.fail(FindingKind::panic, "fatal error: sync: Unlock of unlocked RWMutex", loc);
   s_->writer = no_goroutine;
   x.emit(event(x, OpKind::rw_unlock, s_, loc));
 }
@@ -255,11 +257,19 @@ void RWMutex::runlock(Loc loc) const {
   x.emit(event(x, OpKind::rw_runlock, s_, loc));
 }
 
-detail::ObjectState* RWMutex::lock_object() const { return s_; }
+detail::ObjectState* RWMutex::lock_object() const {
+  return s_;
+}
 
-void RLocker::lock(Loc loc) const { rw_->rlock(loc); }
-void RLocker::unlock(Loc loc) const { rw_->runlock(loc); }
-detail::ObjectState* RLocker::lock_object() const { return rw_->lock_object(); }
+void RLocker::lock(Loc loc) const {
+  rw_->rlock(loc);
+}
+void RLocker::unlock(Loc loc) const {
+  rw_->runlock(loc);
+}
+detail::ObjectState* RLocker::lock_object() const {
+  return rw_->lock_object();
+}
 
 // --- WaitGroup ---
 

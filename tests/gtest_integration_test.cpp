@@ -76,7 +76,8 @@ TEST(GtestMatchers, VerdictsOfBuggyAndFixedPrograms) {
   EXPECT_THAT(weft::testing::check(racy_counter), weft::testing::Finds(weft::FindingKind::lost_update));
   EXPECT_THAT(weft::testing::check(locked_counter), weft::testing::HasNoFindings());
   EXPECT_THAT(weft::testing::check(lock_order), weft::testing::Finds(weft::FindingKind::deadlock));
-  EXPECT_THAT(weft::testing::check(locked_counter), ::testing::Not(weft::testing::Finds(weft::FindingKind::deadlock)));
+  EXPECT_THAT(weft::testing::check(locked_counter),
+              ::testing::Not(weft::testing::Finds(weft::FindingKind::deadlock)));
 }
 
 TEST(GtestMatchers, OptionsReachTheCheck) {
@@ -93,7 +94,8 @@ TEST(GtestMatchers, OptionsReachTheCheck) {
 
 TEST(GtestMatchers, AMismatchExplainsWithTheReportAndWritesIt) {
   const std::string path = weft::testing::counterexample_path();
-  EXPECT_NE(path.find("weft-GtestMatchers.AMismatchExplainsWithTheReportAndWritesIt.json"), std::string::npos);
+  EXPECT_NE(path.find("weft-GtestMatchers.AMismatchExplainsWithTheReportAndWritesIt.json"),
+            std::string::npos);
   EXPECT_TRUE(fs::path(path).is_absolute());
   fs::remove(path);
   const weft::check::Report r = weft::testing::check(racy_counter);

@@ -191,7 +191,8 @@ TEST(ReadReport, NotJson) {
 // of the file, not a crash of the reader.
 TEST(ReadReport, NumberTooLarge) {
   EXPECT_TRUE(contains(error_of("9e999"), "not valid JSON"));
-  EXPECT_TRUE(contains(error_of("{\"format\": \"weft-report\", \"version\": 225439e919167413360}"), "not valid JSON"));
+  EXPECT_TRUE(contains(error_of("{\"format\": \"weft-report\", \"version\": 225439e919167413360}"),
+                       "not valid JSON"));
 }
 
 TEST(ReadReport, NotAnObject) {

@@ -23,9 +23,9 @@ Instr leaf(check::Rng& rng, int depth) {
   return i;
 }
 
-const char* names[] = {"load",   "store",  "inc",   "atomic_add", "atomic_cas", "atomic_load",
-                       "locked", "read_locked", "write_locked", "send", "recv", "close",
-                       "select", "once",   "choice", "loop",  "cond_wait", "cond_signal"};
+const char* names[] = {"load",   "store",       "inc",          "atomic_add", "atomic_cas", "atomic_load",
+                       "locked", "read_locked", "write_locked", "send",       "recv",       "close",
+                       "select", "once",        "choice",       "loop",       "cond_wait",  "cond_signal"};
 
 void print(const Instr& i, std::string& out, int indent) {
   out += std::string(static_cast<std::size_t>(indent), ' ') + names[i.op] + " a=" + std::to_string(i.a) +
@@ -35,8 +35,16 @@ void print(const Instr& i, std::string& out, int indent) {
 
 struct World {
   World(std::size_t cap)
-      : s0("s0", 0), s1("s1", 0), flag("flag", 0), at("at", 0), mu("mu"), rw("rw"), ch("ch", cap), once("once"),
-        cond(mu, "cond"), wg("wg") {}
+      : s0("s0", 0),
+        s1("s1", 0),
+        flag("flag", 0),
+        at("at", 0),
+        mu("mu"),
+        rw("rw"),
+        ch("ch", cap),
+        once("once"),
+        cond(mu, "cond"),
+        wg("wg") {}
   Shared<int> s0;
   Shared<int> s1;
   Shared<int> flag;
@@ -151,7 +159,8 @@ Program generate(std::uint64_t seed) {
 }
 
 std::string to_string(const Program& p) {
-  std::string out = "program: channel capacity " + std::to_string(p.capacity) + (p.join ? ", main joins\n" : "\n");
+  std::string out =
+      "program: channel capacity " + std::to_string(p.capacity) + (p.join ? ", main joins\n" : "\n");
   for (std::size_t g = 0; g < p.goroutines.size(); ++g) {
     out += "goroutine " + std::to_string(g + 1) + ":\n";
     for (const Instr& i : p.goroutines[g]) print(i, out, 2);

@@ -13,24 +13,24 @@ namespace weft::progen {
 
 struct Instr {
   enum Op : std::uint8_t {
-    load,        // acc += s[a]
-    store,       // s[a] = acc + b
-    inc,         // s[a]++
-    atomic_add,  // at.fetch_add(b)
-    atomic_cas,  // at.compare_and_swap(b, b + 1)
-    atomic_load, // acc += at
-    locked,      // mu.lock(); body; mu.unlock()
-    read_locked, // rw.rlock(); acc += s[a]; rw.runlock()
-    write_locked,// rw.lock(); s[a] = b; rw.unlock()
-    send,        // ch.send(b)
-    recv,        // acc += <-ch
-    close,       // close(ch)
-    select,      // select { v := <-ch; ch <- b; [default] } (a: with default)
-    once,        // once.Do(s[a] = b)
-    choice,      // s[a] = choose(2)
-    loop,        // 2x body
-    cond_wait,   // mu.lock(); if flag == 0 { cond.Wait() }; mu.unlock()
-    cond_signal, // mu.lock(); flag = 1; cond.Signal() (a: Broadcast); mu.unlock()
+    load,          // acc += s[a]
+    store,         // s[a] = acc + b
+    inc,           // s[a]++
+    atomic_add,    // at.fetch_add(b)
+    atomic_cas,    // at.compare_and_swap(b, b + 1)
+    atomic_load,   // acc += at
+    locked,        // mu.lock(); body; mu.unlock()
+    read_locked,   // rw.rlock(); acc += s[a]; rw.runlock()
+    write_locked,  // rw.lock(); s[a] = b; rw.unlock()
+    send,          // ch.send(b)
+    recv,          // acc += <-ch
+    close,         // close(ch)
+    select,        // select { v := <-ch; ch <- b; [default] } (a: with default)
+    once,          // once.Do(s[a] = b)
+    choice,        // s[a] = choose(2)
+    loop,          // 2x body
+    cond_wait,     // mu.lock(); if flag == 0 { cond.Wait() }; mu.unlock()
+    cond_signal,   // mu.lock(); flag = 1; cond.Signal() (a: Broadcast); mu.unlock()
     count_
   };
   Op op = load;

@@ -260,9 +260,10 @@ TEST(TextReport, DeadlockDumpNamesGoWaitReasonsAndTheCycle) {
   EXPECT_NE(text.find("goroutine 1 [sync.Mutex.Lock]:"), std::string::npos) << text;
   EXPECT_NE(text.find("goroutine 0 [sync.WaitGroup.Wait]:"), std::string::npos) << text;
   EXPECT_NE(text.find("created by "), std::string::npos) << text;
-  EXPECT_NE(text.find("cycle: goroutine 1 waits for mutex b held by goroutine 2, which waits for mutex a held by "
-                      "goroutine 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("cycle: goroutine 1 waits for mutex b held by goroutine 2, which waits for mutex a held by "
+                "goroutine 1"),
+      std::string::npos)
       << text;
 }
 
@@ -280,9 +281,10 @@ TEST(TextReport, WaitCyclesFromHolders) {
                                           blocked(1, "lock", "a", {2}), blocked(2, "lock", "b", {3})};
   std::vector<std::string> cycles = wc::wait_cycles(bs);
   ASSERT_EQ(cycles.size(), 1u);
-  EXPECT_EQ(cycles[0],
-            "goroutine 1 waits for mutex a held by goroutine 2, which waits for mutex b held by goroutine 3, which "
-            "waits for mutex c held by goroutine 1");
+  EXPECT_EQ(
+      cycles[0],
+      "goroutine 1 waits for mutex a held by goroutine 2, which waits for mutex b held by goroutine 3, which "
+      "waits for mutex c held by goroutine 1");
   // Self-deadlock: a goroutine locking a mutex it holds.
   cycles = wc::wait_cycles({blocked(4, "lock", "mu", {4})});
   ASSERT_EQ(cycles.size(), 1u);
@@ -384,7 +386,8 @@ TEST(Minimize, MinimalScheduleReplaysToTheSameFinding) {
   EXPECT_EQ(out.trace.preemptions, f->trace.preemptions);
   EXPECT_EQ(out.trace.steps, f->trace.steps);
   bool same = false;
-  for (const wc::Finding& g : out.findings) same = same || wc::minimize_signature(g) == wc::minimize_signature(*f);
+  for (const wc::Finding& g : out.findings)
+    same = same || wc::minimize_signature(g) == wc::minimize_signature(*f);
   EXPECT_TRUE(same);
 }
 
@@ -515,7 +518,8 @@ TEST(Perfetto, IsValidTraceEventJson) {
       EXPECT_EQ(e.at("s"), "t");
     }
   }
-  for (const auto& t : used) EXPECT_TRUE(named.count(t)) << "track " << t.first << "/" << t.second << " has no name";
+  for (const auto& t : used)
+    EXPECT_TRUE(named.count(t)) << "track " << t.first << "/" << t.second << " has no name";
   std::size_t events = 0;
   std::size_t keys = 0;
   for (const auto& f : r.findings) {
@@ -587,13 +591,16 @@ TEST(Junit, OneTestCasePerModelAndWellFormed) {
   ASSERT_NE(ok_model, nullptr);
   wc::Report ok = wc::run_check(*ok_model, weft::resolve_params(*ok_model, {}), wc::CheckOptions{});
   ASSERT_TRUE(ok.findings.empty());
-  const std::string xml = wc::report_to_junit({format_report(), ok, check_program("deadlock", deadlock_program)});
+  const std::string xml =
+      wc::report_to_junit({format_report(), ok, check_program("deadlock", deadlock_program)});
   EXPECT_EQ(xml_problem(xml), "");
   std::size_t cases = 0;
-  for (std::size_t p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) ++cases;
+  for (std::size_t p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1))
+    ++cases;
   EXPECT_EQ(cases, 3u);
   std::size_t failures = 0;
-  for (std::size_t p = xml.find("<failure "); p != std::string::npos; p = xml.find("<failure ", p + 1)) ++failures;
+  for (std::size_t p = xml.find("<failure "); p != std::string::npos; p = xml.find("<failure ", p + 1))
+    ++failures;
   EXPECT_EQ(failures, 2u);
   EXPECT_NE(xml.find("tests=\"3\" failures=\"2\""), std::string::npos);
   EXPECT_NE(xml.find("WARNING: LOST UPDATE"), std::string::npos);
@@ -686,8 +693,8 @@ TEST(ReportsCli, WritesSarifPerfettoAndJunitFiles) {
   const std::string trace = dir + "weft_reports_cli.trace.json";
   const std::string junit = dir + "weft_reports_cli.xml";
   const std::string out = dir + "weft_reports_cli.txt";
-  const std::string cmd = std::string(WEFT_BINARY) + " check lock_order --no-json --sarif " + sarif + " --perfetto " +
-                          trace + " --junit " + junit + " > " + out + " 2>&1";
+  const std::string cmd = std::string(WEFT_BINARY) + " check lock_order --no-json --sarif " + sarif +
+                          " --perfetto " + trace + " --junit " + junit + " > " + out + " 2>&1";
   const int rc = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(rc));
   EXPECT_EQ(WEXITSTATUS(rc), 1) << "a finding exits 1";
@@ -699,8 +706,9 @@ TEST(ReportsCli, WritesSarifPerfettoAndJunitFiles) {
   };
   const std::string text = read(out);
   EXPECT_NE(
-      text.find("fatal error: all goroutines are asleep - deadlock!\n"
-                "goroutine 1 waits for mutex b held by goroutine 2, which waits for mutex a held by goroutine 1\n"),
+      text.find(
+          "fatal error: all goroutines are asleep - deadlock!\n"
+          "goroutine 1 waits for mutex b held by goroutine 2, which waits for mutex a held by goroutine 1\n"),
       std::string::npos)
       << text;
   EXPECT_NE(text.find("counterexample: 1 preemption, "), std::string::npos) << text;

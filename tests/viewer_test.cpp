@@ -66,8 +66,8 @@ TEST(ViewHandoffs, ParkedSendersValueEntersTheFreedSlot) {
 
 TEST(ViewHandoffs, LockPassesOnlyBetweenGoroutines) {
   weft::check::Trace t;
-  t.events = {ev(1, 1, "lock", "mu"),  ev(2, 1, "unlock", "mu"), ev(3, 1, "lock", "mu"),
-              ev(4, 1, "unlock", "mu"), ev(5, 2, "lock", "mu"),  ev(6, 2, "unlock", "mu"),
+  t.events = {ev(1, 1, "lock", "mu"),   ev(2, 1, "unlock", "mu"), ev(3, 1, "lock", "mu"),
+              ev(4, 1, "unlock", "mu"), ev(5, 2, "lock", "mu"),   ev(6, 2, "unlock", "mu"),
               ev(7, 1, "lock", "other")};
   const std::vector<Handoff> want = {{"lock", "mu", 4, 1, 5, 2}};
   EXPECT_EQ(weft::check::find_handoffs(t), want);
@@ -228,8 +228,9 @@ class ViewBrowser : public testing::TestWithParam<std::string> {};
 
 TEST_P(ViewBrowser, DrawsEveryEventAndHighlightsTheFinding) {
   const std::string chromium = find_chromium();
-  ASSERT_FALSE(chromium.empty()) << "chromium is not installed: scripts/setup installs Debian's chromium package, "
-                                    "which the viewer test needs";
+  ASSERT_FALSE(chromium.empty())
+      << "chromium is not installed: scripts/setup installs Debian's chromium package, "
+         "which the viewer test needs";
   const std::string model = GetParam();
   const weft::check::Report r = check_model(model);
   const std::size_t k = weft::check::select_finding(r, "");
@@ -275,7 +276,8 @@ TEST_P(ViewBrowser, DrawsEveryEventAndHighlightsTheFinding) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ViewBrowser,
-                         testing::Values("counter_race", "lock_order", "locked_lost_update", "leak_two_senders"));
+                         testing::Values("counter_race", "lock_order", "locked_lost_update",
+                                         "leak_two_senders"));
 
 TEST(ViewBrowserArrows, ModelsWithHandOffsHaveArrows) {
   for (const char* model : {"locked_lost_update", "leak_two_senders"}) {
@@ -283,8 +285,8 @@ TEST(ViewBrowserArrows, ModelsWithHandOffsHaveArrows) {
     ASSERT_FALSE(r.findings.empty()) << model;
     const weft::check::Finding& f = r.findings[weft::check::select_finding(r, "")];
     const auto arrows = weft::check::find_handoffs(f.trace);
-    const bool has_handoff = std::any_of(arrows.begin(), arrows.end(),
-                                         [](const Handoff& h) { return h.kind == "lock" || h.kind == "chan"; });
+    const bool has_handoff = std::any_of(
+        arrows.begin(), arrows.end(), [](const Handoff& h) { return h.kind == "lock" || h.kind == "chan"; });
     EXPECT_TRUE(has_handoff) << model;
   }
 }

@@ -42,8 +42,8 @@ Report run_check(const Model& model, const Params& params, const CheckOptions& o
 struct ReplayOutcome {
   std::vector<Finding> findings;  // every finding the replayed execution shows
   ExecutionResult result;
-  Trace trace;                    // the execution's trace (schedule, events, blocked, ...)
-  std::string divergence;         // empty when the replay followed the schedule
+  Trace trace;             // the execution's trace (schedule, events, blocked, ...)
+  std::string divergence;  // empty when the replay followed the schedule
 };
 ReplayOutcome replay_schedule(const std::function<void()>& body, const Params& params,
                               const CheckOptions& options, const std::vector<Decision>& schedule);

@@ -36,13 +36,13 @@ struct IsolationOptions {
 struct WorkerEnd {
   enum class How : std::uint8_t { exited, crashed, hung, out_of_memory };
   How how = How::exited;
-  int status = 0;  // exit status when exited
-  int signal = 0;  // the fatal signal when crashed
-  bool stack_overflow = false;            // the fault hit just below the stack pointer
-  SourceRef where;                        // the faulting instruction, when known
-  std::vector<Decision> schedule;         // the dying execution's decisions so far
-  GoroutineId running = no_goroutine;     // the goroutine that ran last
-  std::uint64_t steps = 0;                // picks among those decisions
+  int status = 0;                      // exit status when exited
+  int signal = 0;                      // the fatal signal when crashed
+  bool stack_overflow = false;         // the fault hit just below the stack pointer
+  SourceRef where;                     // the faulting instruction, when known
+  std::vector<Decision> schedule;      // the dying execution's decisions so far
+  GoroutineId running = no_goroutine;  // the goroutine that ran last
+  std::uint64_t steps = 0;             // picks among those decisions
 };
 
 // Runs `fn` in a forked worker under the watchdogs and returns how it ended

@@ -66,10 +66,10 @@ struct Trace {
 
 // How the counterexample of a finding was made small (checker/minimize.cpp).
 struct Minimization {
-  bool searched = false;                 // a bounded search ran for this finding
-  bool fewest_preemptions = false;       // every smaller preemption bound was explored without a match
-  bool fewest_steps = false;             // ... and the whole bound of the result was explored too
-  std::uint64_t executions = 0;          // executions the search ran
+  bool searched = false;                   // a bounded search ran for this finding
+  bool fewest_preemptions = false;         // every smaller preemption bound was explored without a match
+  bool fewest_steps = false;               // ... and the whole bound of the result was explored too
+  std::uint64_t executions = 0;            // executions the search ran
   std::uint64_t original_preemptions = 0;  // of the counterexample the exploration found first
   std::uint64_t original_steps = 0;
   friend bool operator==(const Minimization&, const Minimization&) = default;
@@ -82,7 +82,7 @@ struct Finding {
   std::vector<GoroutineId> goroutines;
   std::vector<std::uint64_t> key_steps;  // the steps the finding is about
   std::string object;
-  std::uint64_t execution = 0;            // 1-based index of the execution that showed it
+  std::uint64_t execution = 0;  // 1-based index of the execution that showed it
   // What makes two findings the same one (set by the search; used to merge the
   // findings of threads and shards; not serialised: merge falls back to kind and locations).
   std::string key;

@@ -9,8 +9,8 @@
 using weft::Expect;
 
 // n senders, one receiver (main) on an unbuffered channel.
-WEFT_MODEL(senders_unbuffered, "n goroutines send on an unbuffered channel; main receives n values", Expect::ok(),
-           {"n", 2, "senders"}) {
+WEFT_MODEL(senders_unbuffered, "n goroutines send on an unbuffered channel; main receives n values",
+           Expect::ok(), {"n", 2, "senders"}) {
   const auto n = weft::param("n");
   weft::Chan<int> ch{"ch"};
   for (int i = 0; i < n; ++i) {
@@ -20,8 +20,8 @@ WEFT_MODEL(senders_unbuffered, "n goroutines send on an unbuffered channel; main
 }
 
 // n senders, one receiver (main) on a channel of capacity k.
-WEFT_MODEL(senders_buffered, "n goroutines send on a channel of capacity k; main receives n values", Expect::ok(),
-           {"n", 2, "senders"}, {"k", 1, "capacity"}) {
+WEFT_MODEL(senders_buffered, "n goroutines send on a channel of capacity k; main receives n values",
+           Expect::ok(), {"n", 2, "senders"}, {"k", 1, "capacity"}) {
   const auto n = weft::param("n");
   weft::Chan<int> ch{"ch", static_cast<std::size_t>(weft::param("k"))};
   for (int i = 0; i < n; ++i) {
@@ -31,13 +31,15 @@ WEFT_MODEL(senders_buffered, "n goroutines send on a channel of capacity k; main
 }
 
 // select over two channels that are both ready.
-WEFT_MODEL(select_two_ready, "main selects between two buffered channels that both hold a value", Expect::ok()) {
+WEFT_MODEL(select_two_ready, "main selects between two buffered channels that both hold a value",
+           Expect::ok()) {
   weft::Chan<int> a{"a", 1};
   weft::Chan<int> b{"b", 1};
   weft::Atomic<int> got{"got", 0};
   a.send(1);
   b.send(2);
-  weft::select(weft::recv_case(a, [&](int v) { got.store(v); }), weft::recv_case(b, [&](int v) { got.store(v); }));
+  weft::select(weft::recv_case(a, [&](int v) { got.store(v); }),
+               weft::recv_case(b, [&](int v) { got.store(v); }));
 }
 
 // n workers add to an atomic and signal a WaitGroup; main waits and reads.

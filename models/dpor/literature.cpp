@@ -126,7 +126,8 @@ WEFT_MODEL(fib_bench_wrong, "fib_bench with the bound 143: some interleaving exc
 
 // The example of the optimal-DPOR paper (Abdulla et al., POPL 2014):
 // p: x = 1; q: y = 1; r: if y == 0 { z = 1 }; s: if z == 1 && y == 0 { x = 2 }
-WEFT_MODEL(popl_example, "the optimal-DPOR paper's example: 5 classes, source sets explore 10", Expect::ok()) {
+WEFT_MODEL(popl_example, "the optimal-DPOR paper's example: 5 classes, source sets explore 10",
+           Expect::ok()) {
   Atomic<int> x{"x", 0};
   Atomic<int> y{"y", 0};
   Atomic<int> z{"z", 0};

@@ -99,8 +99,7 @@ void fault_in_a_goroutine(F fault) {
 
 }  // namespace
 
-WEFT_MODEL(fault_segv,
-           "a data race, then in one branch a goroutine writes through a wild pointer (SIGSEGV)",
+WEFT_MODEL(fault_segv, "a data race, then in one branch a goroutine writes through a wild pointer (SIGSEGV)",
            Expect::finds(FindingKind::crash)) {
   race_on_flag();
   if (weft::choose(2) == 1) {
@@ -145,8 +144,7 @@ WEFT_MODEL(fault_stack_overflow, "a goroutine recurses without bound and overflo
   wg.wait();
 }
 
-WEFT_MODEL(fault_spin,
-           "a goroutine spins on a plain variable nobody sets, never reaching a scheduling point",
+WEFT_MODEL(fault_spin, "a goroutine spins on a plain variable nobody sets, never reaching a scheduling point",
            Expect::finds(FindingKind::hang)) {
   volatile bool ready = false;
   weft::WaitGroup wg;

@@ -209,9 +209,7 @@ class Chan {
     if (g.xfer_closed) throw Panic("send on closed channel");
   }
 
-  T recv(std::source_location loc = std::source_location::current()) const {
-    return recv_ok(loc).first;
-  }
+  T recv(std::source_location loc = std::source_location::current()) const { return recv_ok(loc).first; }
 
   // v, ok := <-ch
   std::pair<T, bool> recv_ok(std::source_location loc = std::source_location::current()) const {

@@ -41,8 +41,8 @@ struct WaitInfo {
   GoroutineId g = no_goroutine;
   OpKind op = OpKind::spawn;
   ObjectId obj = no_object;
-  std::string reason;                 // "mutex mu is held by goroutine 2"
-  std::vector<GoroutineId> holders;   // who could release it (wait-for edges)
+  std::string reason;                // "mutex mu is held by goroutine 2"
+  std::vector<GoroutineId> holders;  // who could release it (wait-for edges)
   std::source_location loc;
 };
 
@@ -67,7 +67,7 @@ struct ExecutionResult {
   std::source_location where;
   std::uint64_t steps = 0;
   std::vector<Decision> schedule;
-  std::vector<WaitInfo> blocked;        // deadlock or leak: every goroutine left waiting
+  std::vector<WaitInfo> blocked;  // deadlock or leak: every goroutine left waiting
   std::vector<GoroutineInfo> goroutines;
   std::vector<Event> events;            // only when recording
   std::vector<std::string> event_text;  // value text per recorded event ("" when none)
@@ -89,9 +89,9 @@ struct Journal {
   std::atomic<std::uint64_t> started{0};  // executions begun on this journal
   std::atomic<std::uint32_t> active{0};   // 1 while an execution runs
   std::atomic<std::uint32_t> running{no_goroutine};
-  std::atomic<std::uint64_t> count{0};    // decisions so far; may exceed capacity
+  std::atomic<std::uint64_t> count{0};  // decisions so far; may exceed capacity
   std::uint64_t capacity = 0;
-  Decision* decisions = nullptr;          // the first `capacity` decisions
+  Decision* decisions = nullptr;  // the first `capacity` decisions
 };
 // Set only in a supervised worker process: this thread's journal, or nullptr.
 extern Journal* (*journal_for_thread)();

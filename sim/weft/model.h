@@ -71,11 +71,11 @@ struct ModelRegistration {
 #define WEFT_CONCAT(a, b) WEFT_CONCAT_(a, b)
 
 // WEFT_MODEL(name, "description", weft::Expect::..., {"param", default, "help"}...) { body }
-#define WEFT_MODEL(name, description, expected, ...)                                   \
-  static void WEFT_CONCAT(weft_model_body_, name)();                                   \
-  static ::weft::ModelRegistration WEFT_CONCAT(weft_model_reg_, name)(::weft::Model{   \
-      #name, description, expected, std::vector<::weft::ParamSpec>{__VA_ARGS__},       \
-      &WEFT_CONCAT(weft_model_body_, name), WEFT_MODEL_GROUP, __FILE__});              \
+#define WEFT_MODEL(name, description, expected, ...)                                           \
+  static void WEFT_CONCAT(weft_model_body_, name)();                                           \
+  static ::weft::ModelRegistration WEFT_CONCAT(weft_model_reg_, name)(                         \
+      ::weft::Model{#name, description, expected, std::vector<::weft::ParamSpec>{__VA_ARGS__}, \
+                    &WEFT_CONCAT(weft_model_body_, name), WEFT_MODEL_GROUP, __FILE__});        \
   static void WEFT_CONCAT(weft_model_body_, name)()
 
 #ifndef WEFT_MODEL_GROUP

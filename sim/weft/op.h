@@ -34,8 +34,8 @@ enum class OpKind : std::uint8_t {
   wg_wait,
   once_do,
   once_finish,
-  cond_wait,     // release the lock and join the notify list
-  cond_relock,   // after a signal: take the lock again
+  cond_wait,    // release the lock and join the notify list
+  cond_relock,  // after a signal: take the lock again
   cond_signal,
   cond_broadcast,
   load,

@@ -22,12 +22,12 @@ class Execution;
 // goroutines completed by someone else's step (close waking receivers).
 struct Event {
   enum Flags : std::uint8_t {
-    blocked = 1,      // the operation did not complete: the goroutine parked
-    wake = 2,         // completion of this goroutine's earlier parked operation
-    not_ok = 4,       // recv from a closed channel, failed compare-exchange, select default
-    via_select = 8,   // a send/recv fired as a select case
-    has_value = 16,   // `value` holds the value read, written or sent
-    repeat = 32,      // lock/once that found the work already done (Once.Do after done)
+    blocked = 1,     // the operation did not complete: the goroutine parked
+    wake = 2,        // completion of this goroutine's earlier parked operation
+    not_ok = 4,      // recv from a closed channel, failed compare-exchange, select default
+    via_select = 8,  // a send/recv fired as a select case
+    has_value = 16,  // `value` holds the value read, written or sent
+    repeat = 32,     // lock/once that found the work already done (Once.Do after done)
   };
   std::uint64_t step = 0;
   GoroutineId g = no_goroutine;

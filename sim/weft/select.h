@@ -146,16 +146,14 @@ detail::SendCase<T, F> send_case(const Chan<T>& ch, V&& v, F body = {},
 
 // default: body()
 template <class F = Nothing>
-detail::DefaultCase<F> default_case(F body = {},
-                                    std::source_location loc = std::source_location::current()) {
+detail::DefaultCase<F> default_case(F body = {}, std::source_location loc = std::source_location::current()) {
   return detail::DefaultCase<F>(std::move(body), loc);
 }
 
 template <class... Cases>
 void select(Cases&&... cases) {
   std::array<detail::SelectCase*, sizeof...(Cases)> all{&cases...};
-  std::source_location loc =
-      sizeof...(Cases) > 0 ? all[0]->loc() : std::source_location::current();
+  std::source_location loc = sizeof...(Cases) > 0 ? all[0]->loc() : std::source_location::current();
   detail::run_select(all.data(), all.size(), loc);
 }
 

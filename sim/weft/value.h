@@ -27,7 +27,9 @@ bool to_int(const T& v, std::int64_t& out) {
 }
 
 template <class T>
-concept Streamable = requires(std::ostream& os, const T& v) { os << v; };
+concept Streamable = requires(std::ostream& os, const T& v) {
+  os << v;
+};
 
 template <class T>
 std::string format_value(const T& v) {

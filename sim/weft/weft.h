@@ -35,8 +35,7 @@ std::size_t choose(std::size_t n, std::source_location loc = std::source_locatio
 
 // An assertion about the program: a failure ends the execution with an
 // `assertion` finding.
-void expect(bool cond, std::string_view message,
-            std::source_location loc = std::source_location::current());
+void expect(bool cond, std::string_view message, std::source_location loc = std::source_location::current());
 
 // panic(message): ends the goroutine like Go's panic unless caught.
 [[noreturn]] void panic(std::string_view message);

@@ -8,4 +8,6 @@ WEFT_MODEL(wallet_unsafe_deposits, "two deposits without a lock: one can be lost
   wallet::unsafe_deposits();
 }
 
-WEFT_MODEL(wallet_safe_deposits, "two deposits under a mutex", weft::Expect::ok()) { wallet::safe_deposits(); }
+WEFT_MODEL(wallet_safe_deposits, "two deposits under a mutex", weft::Expect::ok()) {
+  wallet::safe_deposits();
+}

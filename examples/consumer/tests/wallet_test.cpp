@@ -1,8 +1,9 @@
 // The wallet's unit tests: each states the verdict weft must reach over every
 // interleaving of the program.
+#include "wallet.h"
+
 #include <gtest/gtest.h>
 
-#include "wallet.h"
 #include "weft/gtest.h"
 
 TEST(Wallet, UnlockedDepositsLoseUpdates) {
