@@ -174,6 +174,7 @@ std::uint64_t Execution::begin_park(OpKind op, detail::ObjectState* obj, std::so
   g.xfer_ok = false;
   g.xfer_closed = false;
   g.xfer_case = -1;
+  g.forever = false;
   return ++g.park_ticket;
 }
 
@@ -380,7 +381,12 @@ void Execution::collect_blocked(ExecutionResult& r) const {
     if (g->obj != nullptr) {
       g->obj->describe_wait(*g, g->op, w);
     } else {
-      w.reason = g->op == OpKind::select ? "select with no case that can proceed" : "blocked";
+      if (g->op == OpKind::select) {
+        w.reason =
+            g->forever ? "select with no cases: blocks forever" : "select with no case that can proceed";
+      } else {
+        w.reason = g->forever ? "nil channel: blocks forever" : "blocked";
+      }
     }
     r.blocked.push_back(std::move(w));
   }

@@ -9,6 +9,7 @@ void block_forever(OpKind op, std::source_location loc) {
   Execution& x = exec_for("blocking operation");
   if (!x.point(op, nullptr, loc)) return;
   x.begin_park(op, nullptr, loc);
+  x.me().forever = true;
   x.emit({.g = x.my_id(), .op = op, .flags = Event::blocked, .loc = loc});
   x.park();
   // Only an unwinding execution resumes a goroutine parked forever.

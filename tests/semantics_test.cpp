@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "weft/check.h"
+#include "weft/report_text.h"
 #include "weft/weft.h"
 
 namespace {
@@ -256,6 +257,22 @@ TEST(Select, OnlyNilCasesBlockForever) {
     weft::select(weft::recv_case(nil));
   });
   expect_verdict(r, FindingKind::deadlock);
+}
+
+TEST(Select, WithNoCasesBlocksForeverAndSaysSo) {
+  Report r = check([] { weft::select_forever(); });
+  expect_verdict(r, FindingKind::deadlock);
+  const Finding* f = find(r, FindingKind::deadlock);
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->trace.blocked.size(), 1u);
+  EXPECT_TRUE(contains(f->trace.blocked[0].reason, "no cases")) << f->trace.blocked[0].reason;
+  EXPECT_EQ(weft::check::go_wait_reason(f->trace.blocked[0]), "select (no cases)");
+  // A select whose cases are all nil channels is an ordinary select in Go's dump.
+  Report nil_cases = check([] { weft::select(weft::recv_case(Chan<int>::nil())); });
+  const Finding* g = find(nil_cases, FindingKind::deadlock);
+  ASSERT_NE(g, nullptr);
+  ASSERT_EQ(g->trace.blocked.size(), 1u);
+  EXPECT_EQ(weft::check::go_wait_reason(g->trace.blocked[0]), "select");
 }
 
 // --- mutexes ---

@@ -229,6 +229,7 @@ struct Goroutine {
   bool xfer_closed = false;
   int xfer_case = -1;
   bool cond_notified = false;
+  bool forever = false;  // parked by an operation nothing can complete (nil channel, select {})
 };
 
 // Looks up the running execution; throws a clear error outside one.
