@@ -16,9 +16,9 @@ class Soundness : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Soundness, ReachesEveryOutcomeOfDfs) {
   const std::string strategy = GetParam();
-  // 300 programs; the sanitized build (about ten times slower) runs the first 100.
+  // 300 programs; the sanitized build (about ten times slower) runs the first 50.
 #if defined(__SANITIZE_ADDRESS__)
-  const int programs = 100;
+  const int programs = 50;
 #else
   const int programs = 300;
 #endif
