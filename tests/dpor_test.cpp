@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "counting.h"
 #include "weft/check.h"
 #include "weft/weft.h"
 
@@ -14,6 +15,9 @@ namespace {
 
 using weft::check::CheckOptions;
 using weft::check::Report;
+using weft::testing_support::binomial;
+using weft::testing_support::dfs_options;
+using weft::testing_support::factorial;
 
 Report explore(const std::function<void()>& body, CheckOptions o) {
   o.all = true;
@@ -25,12 +29,6 @@ CheckOptions bounded(std::uint32_t k) {
   CheckOptions o;
   o.strategy = "dfs";
   o.max_preemptions = k;
-  return o;
-}
-
-CheckOptions bounded_none() {
-  CheckOptions o;
-  o.strategy = "dfs";
   return o;
 }
 
@@ -56,7 +54,7 @@ TEST(Bounded, CountsSchedulesByPreemptions) {
   EXPECT_EQ(explore(spawn_and_store, bounded(1)).stats.executions, 2u);
   EXPECT_EQ(explore(spawn_and_store, bounded(2)).stats.executions, 4u);
   EXPECT_EQ(explore(spawn_and_store, bounded(3)).stats.executions, 4u);
-  EXPECT_EQ(explore(spawn_and_store, bounded_none()).stats.executions, 4u);
+  EXPECT_EQ(explore(spawn_and_store, dfs_options()).stats.executions, 4u);
 }
 
 TEST(Bounded, CompleteOnlyWhenTheBoundKeptNothingOut) {
@@ -270,14 +268,6 @@ TEST(Pct, FindsTheLostUpdateAndReplays) {
 // - WaitGroup fan-in: the n fetch_adds in any order and, independently, the n
 //   Done calls in any order: (n!)^2; main's Wait comes after all of them.
 // - select over two ready channels: one execution per case.
-std::uint64_t factorial(std::uint64_t n) {
-  return n <= 1 ? 1 : n * factorial(n - 1);
-}
-std::uint64_t binomial(std::uint64_t n, std::uint64_t k) {
-  std::uint64_t r = 1;
-  for (std::uint64_t i = 1; i <= k; ++i) r = r * (n - k + i) / i;
-  return r;
-}
 std::uint64_t senders_classes(std::uint64_t n) {
   return (binomial(2 * n, n) - (n >= 2 ? binomial(2 * n, n - 2) : 0)) * factorial(n);
 }

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "counting.h"
 #include "weft/check.h"
 #include "weft/weft.h"
 
@@ -22,20 +23,11 @@ namespace {
 
 using weft::check::CheckOptions;
 using weft::check::Report;
+using weft::testing_support::binomial;
+using weft::testing_support::dfs_options;
 
-// These tests count the executions of the unreduced tree: exhaustive DFS.
-CheckOptions dfs_options() {
-  CheckOptions o;
-  o.strategy = "dfs";
-  return o;
-}
-
-std::uint64_t binomial(std::uint64_t n, std::uint64_t k) {
-  std::uint64_t r = 1;
-  for (std::uint64_t i = 1; i <= k; ++i) r = r * (n - k + i) / i;
-  return r;
-}
-
+// These tests count the executions of the unreduced tree: exhaustive DFS
+// (dfs_options).
 Report explore(const std::function<void()>& body, CheckOptions o = dfs_options()) {
   o.all = true;
   return weft::check::run_check("inline", body, {}, o);
