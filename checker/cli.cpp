@@ -120,14 +120,18 @@ void print_predictions(const check::Report& r) {
             << " not confirmed by a run (never reported)\n";
 }
 
-int cmd_check(const CheckArgs& a) {
-  const Model& m = find_model(a.model);
-  Params params;
+// The model's parameters with the --set arguments applied; a bad one is a usage error.
+Params model_params(const Model& m, const std::vector<std::string>& sets) {
   try {
-    params = resolve_params(m, parse_set_args(a.sets));
+    return resolve_params(m, parse_set_args(sets));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+}
+
+int cmd_check(const CheckArgs& a) {
+  const Model& m = find_model(a.model);
+  const Params params = model_params(m, a.sets);
   check::CheckOptions opts = a.opts;
   // Bounding and sharding work on the depth-first tree: they choose dfs
   // unless a strategy was asked for.
@@ -198,12 +202,7 @@ int cmd_check(const CheckArgs& a) {
 
 int cmd_predict(const CheckArgs& a) {
   const Model& m = find_model(a.model);
-  Params params;
-  try {
-    params = resolve_params(m, parse_set_args(a.sets));
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
+  const Params params = model_params(m, a.sets);
   if (a.popts.window < 2) throw UsageError("--window must be at least 2");
   predict::PredictStats stats;
   check::Report r = predict::run_predict(m.name, m.body, params, a.opts, a.popts, &stats);
