@@ -4,10 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "weft/detectors.h"
+#include "weft/dpor.h"
 #include "weft/minimize.h"
 #include "weft/parallel.h"
 #include "weft/shard.h"
@@ -265,35 +270,44 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
   return run_check(name, body, params, options, Predictor());
 }
 
-Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
-                 const CheckOptions& options, const Predictor& predictor) {
-  if (!predictor && parallel_applies(options)) return run_parallel_check(name, body, params, options);
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  Report report;
-  report.model = name;
-  report.params = params;
-  report.strategy = options.strategy;
-  report.seed = options.seed;
-  report.options = options;
+namespace {
 
-  std::unique_ptr<Strategy> strategy = make_search_strategy(options);
+using SteadyClock = std::chrono::steady_clock;
+
+// One search loop: the whole search, or the subtree of a parallel DPOR task.
+struct Search {
+  Search(const std::function<void()>& b, const Params& p, const CheckOptions& o, const Predictor& pr,
+         Report& r, SteadyClock::time_point t0, const DporTask* t = nullptr)
+      : body(b), params(p), options(o), predictor(pr), report(r), start(t0), task(t) {}
+  const std::function<void()>& body;
+  const Params& params;
+  const CheckOptions& options;
+  const Predictor& predictor;
+  Report& report;
+  SteadyClock::time_point start;
+  const DporTask* task;  // a task's search ends when the task is void
+  std::set<std::string> seen;
+  bool stopped = false;
+  bool exhausted = false;
+};
+
+void run_search(Search& s, Strategy& strategy) {
+  const CheckOptions& options = s.options;
+  Report& report = s.report;
   detail::StackPool pool(options.stack_size);
   ExecutionOptions eo;
   eo.max_steps = options.max_steps;
   eo.max_goroutines = options.max_goroutines;
-  eo.params = &params;
-  std::set<std::string> seen;
-  bool stopped = false;
-  bool exhausted = false;
+  eo.params = &s.params;
   Detectors d;  // one for the whole search: it resets itself per execution and keeps its memory
 
   while (true) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double elapsed = std::chrono::duration<double>(SteadyClock::now() - s.start).count();
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
       report.incomplete_reason = "cancelled";
       break;
     }
+    if (s.task != nullptr && s.task->void_()) break;
     if (options.max_executions > 0 && report.stats.executions >= options.max_executions) {
       report.incomplete_reason = "limit: executions (" + std::to_string(options.max_executions) +
                                  ") reached before the search was complete (raise with --max-executions)";
@@ -304,19 +318,19 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
                                  " s) used up before the search was complete (raise with --time-budget)";
       break;
     }
-    if (!strategy->next()) {
-      exhausted = true;
+    if (!strategy.next()) {
+      s.exhausted = !s.stopped;  // a parallel task's results can stop the search here
       break;
     }
-    Execution x(*strategy, pool, eo);
+    Execution x(strategy, pool, eo);
     d.attach(x);
-    ExecutionResult r = x.run(body);
-    if (!strategy->error().empty()) throw ModelError(strategy->error());
-    if (strategy->blocked_last()) {
+    ExecutionResult r = x.run(s.body);
+    if (!strategy.error().empty()) throw ModelError(strategy.error());
+    if (strategy.blocked_last()) {
       ++report.stats.blocked_executions;  // abandoned by the sleep sets: its class was explored
       continue;
     }
-    if (!strategy->owns_last()) continue;  // a probe of another shard's subtree
+    if (!strategy.owns_last()) continue;  // a probe of another shard's subtree
     ++report.stats.executions;
     report.stats.steps += r.steps;
 
@@ -327,17 +341,17 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       for (const DetectedIssue& i : *list) {
         if (i.kind != FindingKind::data_race) stopping = true;
         std::string k = i.key();
-        if (!seen.count(k)) fresh.push_back(k);
+        if (!s.seen.count(k)) fresh.push_back(k);
       }
     }
     if (r.end) {
       stopping = true;
       std::string k = end_key(r);
-      if (!seen.count(k)) fresh.push_back(k);
+      if (!s.seen.count(k)) fresh.push_back(k);
     }
     if (!fresh.empty()) {
       // Replay the execution with recording on to build the findings' traces.
-      ReplayOutcome rep = replay_schedule(body, params, options, r.schedule);
+      ReplayOutcome rep = replay_schedule(s.body, s.params, options, r.schedule);
       if (!rep.divergence.empty()) {
         throw ModelError("the model is not deterministic: replaying a failing execution " + rep.divergence);
       }
@@ -356,21 +370,21 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
         } else {
           k = end_key(rep.result);
         }
-        if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || seen.count(k)) continue;
-        seen.insert(k);
+        if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || s.seen.count(k)) continue;
+        s.seen.insert(k);
         f.key = k;
         f.execution = report.stats.executions;
         if (options.on_finding) options.on_finding(f);
         report.findings.push_back(std::move(f));
       }
     }
-    if (predictor && options.predict_every > 0 &&
+    if (s.predictor && options.predict_every > 0 &&
         (report.stats.executions - 1) % options.predict_every == 0 && !(stopping && !options.all)) {
       // Prediction: findings another interleaving of this execution shows, each confirmed by a run.
-      for (Finding& f : predictor(r.schedule, report.stats)) {
+      for (Finding& f : s.predictor(r.schedule, report.stats)) {
         std::string k = "predicted|" + std::string(finding_name(f.kind));
-        for (const SourceRef& s : f.locations) k += "|" + s.file + ":" + std::to_string(s.line);
-        if (!seen.insert(k).second) continue;
+        for (const SourceRef& loc : f.locations) k += "|" + loc.file + ":" + std::to_string(loc.line);
+        if (!s.seen.insert(k).second) continue;
         f.key = k;
         if (f.kind != FindingKind::data_race) stopping = true;
         f.execution = report.stats.executions;
@@ -380,19 +394,203 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
     }
     if (options.on_progress) options.on_progress(report.stats, report.findings.size());
     if (stopping && !options.all) {
-      stopped = true;
+      s.stopped = true;
       break;
     }
+  }
+}
+
+// The threads of a parallel DPOR search. Tasks wait in one queue; a thread
+// waiting for a task it handed out runs only that task's own subtasks
+// meanwhile (so no wait can close a cycle).
+class DporThreads {
+ public:
+  using Run = std::function<void(const std::shared_ptr<DporTask>&)>;
+  DporThreads(std::uint32_t helpers, bool eager, Run run) : run_(std::move(run)), eager_(eager) {
+    for (std::uint32_t i = 0; i < helpers; ++i) threads_.emplace_back([this] { helper(); });
+  }
+  ~DporThreads() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      cancel_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  const std::atomic<bool>* cancel() const { return &cancel_; }
+  bool wants_work() const { return eager_ || want_.load(std::memory_order_relaxed); }
+  void publish(std::shared_ptr<DporTask> t) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(std::move(t));
+      update();
+    }
+    cv_.notify_all();
+  }
+  bool await(const std::shared_ptr<DporTask>& t) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (t->state.load() == DporTask::queued) {
+      queue_.erase(std::find(queue_.begin(), queue_.end(), t));
+      update();
+      return false;
+    }
+    while (t->state.load() != DporTask::done) {
+      auto mine = std::find_if(queue_.begin(), queue_.end(), [&t](const std::shared_ptr<DporTask>& q) {
+        for (const DporTask* p = q->parent.get(); p != nullptr; p = p->parent.get()) {
+          if (p == t.get()) return true;
+        }
+        return false;
+      });
+      if (mine != queue_.end()) {
+        run_queued(lock, mine);
+      } else {
+        idle(lock);
+      }
+    }
+    return !t->void_();
+  }
+
+ private:
+  void update() { want_.store(idle_ > queue_.size(), std::memory_order_relaxed); }
+  // Takes a task out of the queue and runs it on this thread (unlocked meanwhile).
+  void run_queued(std::unique_lock<std::mutex>& lock, std::deque<std::shared_ptr<DporTask>>::iterator it) {
+    std::shared_ptr<DporTask> t = *it;
+    queue_.erase(it);
+    update();
+    t->state = DporTask::running;
+    lock.unlock();
+    run_(t);
+    lock.lock();
+    t->state = DporTask::done;
+    cv_.notify_all();
+  }
+  void helper() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      if (!queue_.empty()) {
+        run_queued(lock, queue_.begin());
+      } else {
+        idle(lock);
+      }
+    }
+  }
+  void idle(std::unique_lock<std::mutex>& lock) {
+    ++idle_;
+    update();
+    cv_.wait(lock);
+    --idle_;
+    update();
+  }
+
+  Run run_;
+  bool eager_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<DporTask>> queue_;
+  std::size_t idle_ = 0;
+  std::atomic<bool> want_{false};
+  std::atomic<bool> cancel_{false};
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// What one search loop offers its DPOR strategy: the threads, and the
+// search that takes a finished task's results.
+class Frame final : public DporLink {
+ public:
+  Frame(DporThreads& threads, std::shared_ptr<DporTask> self, Search& search)
+      : threads_(threads), self_(std::move(self)), search_(search) {}
+  bool wants_work() const override { return threads_.wants_work(); }
+  void publish(std::shared_ptr<DporTask> task) override {
+    task->parent = self_;
+    threads_.publish(std::move(task));
+  }
+  bool await(const std::shared_ptr<DporTask>& task) override { return threads_.await(task); }
+  bool commit(DporTask& t) override {
+    if (t.error) std::rethrow_exception(t.error);
+    Report& report = search_.report;
+    for (Finding& f : t.findings) {
+      if (!search_.seen.insert(f.key).second) continue;
+      f.execution += report.stats.executions;
+      if (search_.options.on_finding) search_.options.on_finding(f);
+      report.findings.push_back(std::move(f));
+    }
+    report.stats.executions += t.stats.executions;
+    report.stats.blocked_executions += t.stats.blocked_executions;
+    report.stats.steps += t.stats.steps;
+    if (search_.options.on_progress) search_.options.on_progress(report.stats, report.findings.size());
+    if (t.stopped) search_.stopped = true;
+    return !t.stopped;
+  }
+
+ private:
+  DporThreads& threads_;
+  std::shared_ptr<DporTask> self_;
+  Search& search_;
+};
+
+bool parallel_dpor_applies(const CheckOptions& options) {
+  return options.jobs > 1 && options.strategy == "dpor" && !options.max_preemptions &&
+         options.max_executions == 0 && options.time_budget == 0 && options.split == nullptr &&
+         options.shard_count <= 1 && options.predict_every == 0;
+}
+
+}  // namespace
+
+Report run_check(const std::string& name, const std::function<void()>& body, const Params& params,
+                 const CheckOptions& options, const Predictor& predictor) {
+  if (!predictor && parallel_applies(options)) return run_parallel_check(name, body, params, options);
+  const auto start = SteadyClock::now();
+  Report report;
+  report.model = name;
+  report.params = params;
+  report.strategy = options.strategy;
+  report.seed = options.seed;
+  report.options = options;
+
+  std::unique_ptr<Strategy> strategy = make_search_strategy(options);
+  Search search(body, params, options, predictor, report, start);
+  if (!predictor && parallel_dpor_applies(options)) {
+    // Tasks run their subtrees with the same loop; only this search reports progress and findings.
+    CheckOptions task_options = options;
+    task_options.minimize = false;
+    task_options.on_progress = nullptr;
+    task_options.on_finding = nullptr;
+    std::unique_ptr<DporThreads> threads;
+    DporThreads::Run run = [&](const std::shared_ptr<DporTask>& t) {
+      Report r;
+      Search s(body, params, task_options, predictor, r, start, t.get());
+      try {
+        SourceDporStrategy sub(*t);
+        Frame frame(*threads, t, s);
+        sub.link(&frame);
+        run_search(s, sub);
+      } catch (...) {
+        t->error = std::current_exception();
+      }
+      t->stats = r.stats;
+      t->findings = std::move(r.findings);
+      t->stopped = s.stopped;
+    };
+    threads = std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly, run);
+    task_options.cancel = threads->cancel();
+    Frame frame(*threads, nullptr, search);
+    if (auto* dpor = dynamic_cast<SourceDporStrategy*>(strategy.get())) dpor->link(&frame);
+    run_search(search, *strategy);
+    threads.reset();
+  } else {
+    run_search(search, *strategy);
   }
   if (options.minimize) {
     for (Finding& f : report.findings) f = minimize_finding(body, params, options, f);
   }
-  report.complete = exhausted && strategy->exhaustive();
-  if (stopped)
+  report.complete = search.exhausted && strategy->exhaustive();
+  if (search.stopped)
     report.incomplete_reason = "stopped at the first failing execution (use --all to keep exploring)";
-  if (exhausted && !strategy->exhaustive())
+  if (search.exhausted && !strategy->exhaustive())
     report.incomplete_reason = "the strategy does not explore exhaustively";
-  report.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report.stats.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
   return report;
 }
 

@@ -63,6 +63,8 @@ struct Wut {
   GoroutineId g = no_goroutine;
   StepAccesses acc;
   std::vector<Wut> children;
+  std::shared_ptr<DporTask> task;  // a branch of a scheduling point handed to another thread
+  std::uint64_t grown = 0;         // the execution that last added to this branch
 };
 
 // One step of a reversing sequence v, while it is being inserted.
@@ -119,6 +121,19 @@ struct Node {
   Clock clock;
 };
 
+// An insertion a task could not make itself (into the wakeup tree of a point
+// on the path it was given), with its sequence copied out of the task's path.
+struct LoggedStep {
+  GoroutineId g;
+  StepAccesses acc;
+  std::size_t pos;
+  Clock clock;
+};
+struct Insertion {
+  std::size_t j;
+  std::vector<LoggedStep> v;
+};
+
 class Feed final : public Observer {
  public:
   explicit Feed(SourceDporStrategy& s) : s_(s) {}
@@ -129,6 +144,26 @@ class Feed final : public Observer {
 };
 
 }  // namespace
+
+struct DporTask::Start {
+  std::vector<Node> nodes;  // the path to the branch; the last node takes the branch
+  std::vector<Choice> root_choices;
+};
+
+struct DporTask::Out {
+  std::vector<Insertion> log;  // in the order a single thread makes them
+  StepAccesses acc_union;      // of the branch's first step, over its variants
+};
+
+DporTask::DporTask() : out(std::make_unique<Out>()) {}
+DporTask::~DporTask() = default;
+
+bool DporTask::void_() const {
+  for (const DporTask* t = this; t != nullptr; t = t->parent.get()) {
+    if (t->cancelled.load(std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
 
 struct SourceDporStrategy::State {
   State(SourceDporStrategy& s, bool opt) : feed(s), optimal(opt) {}
@@ -147,6 +182,12 @@ struct SourceDporStrategy::State {
   bool started = false;
   std::vector<Node> spare;  // popped nodes, for reuse
   Clock scratch;
+  // Parallel exploration: the last node of the path a task was given (-1:
+  // the whole search), where its records go, and the threads' link.
+  std::ptrdiff_t base = -1;
+  DporTask::Out* out = nullptr;
+  DporLink* link = nullptr;
+  std::uint64_t executions = 0;  // begun by this strategy
 
   // A Cond's mutex, for the dependency relation (made once: it is asked on every event).
   const std::function<ObjectId(ObjectId)> lock_of_cond = [this](ObjectId c) -> ObjectId {
@@ -219,6 +260,19 @@ struct SourceDporStrategy::State {
       v.push_back({nm.chosen, &nm.acc, m, &nm.clock});
     }
     v.push_back({q, &acc, top, &c});
+    if (static_cast<std::ptrdiff_t>(j) <= base) {
+      // Outside this task's subtree: the search that handed it out applies it.
+      Insertion ins{j, {}};
+      for (const VStep& st : v) ins.v.push_back({st.g, *st.acc, st.pos, *st.clock});
+      out->log.push_back(std::move(ins));
+      return;
+    }
+    apply(j, v);
+  }
+
+  // Inserts v into j's wakeup tree unless it is covered.
+  void apply(std::size_t j, std::vector<VStep>& v) {
+    Node& pre = nodes[j];
     // A sleeping goroutine that starts v: its explorations covered v already.
     for (const auto* list : {&pre.sleep, &pre.done}) {
       for (const Sleeper& z : *list) {
@@ -236,6 +290,7 @@ struct SourceDporStrategy::State {
     // arbitrary continuation would not always reach v's class, because sleep
     // sets (built from other branches) can keep its continuation out.
     std::vector<Wut>* level = &pre.wut;
+    Wut* branch = nullptr;  // the branch of j's tree v goes into
     while (true) {
       if (v.empty()) return;
       bool descended = false;
@@ -243,16 +298,23 @@ struct SourceDporStrategy::State {
         const std::ptrdiff_t i = weak_initial(v, w.g, w.acc);
         if (i < 0) continue;
         if (static_cast<std::size_t>(i) < v.size()) v.erase(v.begin() + i);
+        if (branch == nullptr) branch = &w;
         level = &w.children;
         descended = true;
         break;
       }
       if (!descended) break;
     }
+    if (branch != nullptr) branch->grown = executions;
+    if (branch != nullptr && branch->task) {
+      // A task explores that branch from its tree as it was: void.
+      branch->task->cancelled = true;
+      branch->task.reset();
+    }
     // Add the rest of v as a new rightmost branch.
     std::vector<Wut>* at_level = level;
     for (const VStep& st : v) {
-      at_level->push_back({st.g, *st.acc, {}});
+      at_level->push_back({st.g, *st.acc, {}, {}, executions});
       at_level = &at_level->back().children;
     }
   }
@@ -306,9 +368,84 @@ struct SourceDporStrategy::State {
     for (GoroutineId g : n.enabled) {
       if (g == n.chosen || asleep(n.done, g) || asleep(n.sleep, g)) continue;
       if (std::none_of(n.wut.begin(), n.wut.end(), [g](const Wut& w) { return w.g == g; })) {
-        n.wut.push_back({g, {}, {}});
+        n.wut.push_back({g, {}, {}, {}});
       }
     }
+  }
+
+  static bool more_variants(const Node& n) {
+    return std::any_of(n.choices.begin(), n.choices.end(), [](const Choice& c) { return c.taken + 1 < c.n; });
+  }
+
+  // Hands the next branch of the shallowest scheduling point that has one
+  // to another thread (the shallowest: the largest subtrees, so the fewest
+  // hand-overs). A branch can go once the sleep set it starts with is
+  // known: the branches before it at its point are explored or handed out
+  // and finished, and the step now taken there has no variant left.
+  static constexpr std::uint64_t quiet_executions = 16;
+  void publish() {
+    for (auto k = static_cast<std::size_t>(base + 1); k < nodes.size(); ++k) {
+      Node& n = nodes[k];
+      if (n.wut.empty() || more_variants(n)) continue;
+      std::vector<Sleeper> done = n.done;  // as it will be when the branch is taken
+      if (!asleep(done, n.chosen)) done.push_back({n.chosen, n.acc_union});
+      for (Wut& w : n.wut) {
+        if (asleep(done, w.g) || asleep(n.sleep, w.g)) continue;  // will be passed over
+        if (!contains(n.enabled, w.g)) break;
+        // A branch that grew in the last few executions is likely to grow
+        // again, which would void the task: wait until it has been quiet.
+        if (!w.task && executions - w.grown < quiet_executions) break;
+        if (w.task) {
+          if (w.task->state.load() != DporTask::done || w.task->void_()) break;
+          if (!asleep(done, w.g)) done.push_back({w.g, w.task->out->acc_union});
+          continue;
+        }
+        auto t = std::make_shared<DporTask>();
+        t->start = std::make_unique<DporTask::Start>();
+        DporTask::Start& st = *t->start;
+        st.root_choices = root_choices;
+        st.nodes.resize(k + 1);
+        for (std::size_t m = 0; m <= k; ++m) {
+          Node& c = st.nodes[m];
+          c.chosen = nodes[m].chosen;
+          c.choices = nodes[m].choices;
+          c.acc = nodes[m].acc;
+          c.woken = nodes[m].woken;
+          c.clock = nodes[m].clock;
+        }
+        Node& b = st.nodes[k];
+        b.chosen = w.g;
+        b.choices.clear();
+        b.acc.clear();
+        b.woken.clear();
+        b.clock.clear();
+        b.enabled = n.enabled;
+        b.sleep = n.sleep;
+        b.done = std::move(done);
+        b.follow = w.children;
+        for (Wut& f : b.follow) f.grown = 0;  // the task counts its own executions
+        w.task = t;
+        link->publish(std::move(t));
+        return;
+      }
+    }
+  }
+
+  // The branch at the last node's point that task t explored: its records
+  // are applied (or passed up), and the branch counts as explored.
+  bool take(DporTask& t, std::size_t k, GoroutineId g) {
+    for (Insertion& ins : t.out->log) {
+      if (static_cast<std::ptrdiff_t>(ins.j) <= base) {
+        out->log.push_back(std::move(ins));
+        continue;
+      }
+      std::vector<VStep> v;
+      for (const LoggedStep& st : ins.v) v.push_back({st.g, &st.acc, st.pos, &st.clock});
+      apply(ins.j, v);
+    }
+    Node& n = nodes[k];
+    if (!asleep(n.done, g)) n.done.push_back({g, t.out->acc_union});
+    return link->commit(t);
   }
 
   // Nodes are recycled, so that their vectors keep their memory from one
@@ -339,10 +476,22 @@ struct SourceDporStrategy::State {
 
 SourceDporStrategy::SourceDporStrategy(bool optimal)
     : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
+SourceDporStrategy::SourceDporStrategy(DporTask& task)
+    : s_(std::make_unique<State>(*this, true)), optimal_(true) {
+  s_->nodes = std::move(task.start->nodes);
+  s_->root_choices = std::move(task.start->root_choices);
+  s_->base = static_cast<std::ptrdiff_t>(s_->nodes.size()) - 1;
+  s_->out = task.out.get();
+}
 SourceDporStrategy::~SourceDporStrategy() = default;
+
+void SourceDporStrategy::link(DporLink* link) {
+  if (optimal_) s_->link = link;
+}
 
 void SourceDporStrategy::begin(Execution& x) {
   s_->x = &x;
+  ++s_->executions;
   x.add_observer(&s_->feed);
   s_->next_node = 0;
   s_->cur = -1;
@@ -485,9 +634,10 @@ bool SourceDporStrategy::next() {
   State& s = *s_;
   if (!s.started) {
     s.started = true;
-    s.fresh_from = 0;
+    s.fresh_from = s.base < 0 ? 0 : static_cast<std::size_t>(s.base);
     return true;
   }
+  if (s.link != nullptr && s.link->wants_work()) s.publish();
   while (!s.nodes.empty()) {
     const std::size_t k = s.nodes.size() - 1;
     Node& n = s.nodes[k];
@@ -497,6 +647,11 @@ bool SourceDporStrategy::next() {
       s.fresh_from = k;
       return true;
     }
+    if (static_cast<std::ptrdiff_t>(k) == s.base) {
+      // A task's branch is explored, with every variant of its first step.
+      s.out->acc_union = n.acc_union;
+      return false;
+    }
     if (!asleep(n.done, n.chosen)) n.done.push_back({n.chosen, n.acc_union});
     GoroutineId g = no_goroutine;
     n.follow.clear();
@@ -504,10 +659,20 @@ bool SourceDporStrategy::next() {
       while (!n.wut.empty() && g == no_goroutine) {
         Wut w = std::move(n.wut.front());
         n.wut.erase(n.wut.begin());
+        std::shared_ptr<DporTask> task = std::move(w.task);
+        if (task && (asleep(n.done, w.g) || asleep(n.sleep, w.g) || !contains(n.enabled, w.g))) {
+          task->cancelled = true;  // not reached: never handed out so
+          task.reset();
+        }
         if (asleep(n.done, w.g) || asleep(n.sleep, w.g)) continue;
         if (!contains(n.enabled, w.g)) {
           // The sequence ends in an operation that waits here: try every goroutine that can move.
           s.try_every_movable(n);
+          continue;
+        }
+        if (task && s.link->await(task)) {
+          // Another thread explored this branch: take its results in its place.
+          if (!s.take(*task, k, w.g)) return false;
           continue;
         }
         g = w.g;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "same_report.h"
 #include "weft/check.h"
 #include "weft/model.h"
 
@@ -32,20 +33,6 @@ Report check_model(const char* name, std::int64_t n, CheckOptions o) {
   if (n > 0) sets.emplace_back("n", std::to_string(n));
   o.minimize = false;
   return weft::check::run_check(*m, weft::resolve_params(*m, sets), o);
-}
-
-void expect_same(const Report& a, const Report& b, const std::string& what) {
-  EXPECT_EQ(a.stats.executions, b.stats.executions) << what;
-  EXPECT_EQ(a.stats.steps, b.stats.steps) << what;
-  EXPECT_EQ(a.stats.blocked_executions, b.stats.blocked_executions) << what;
-  EXPECT_EQ(a.complete, b.complete) << what;
-  ASSERT_EQ(a.findings.size(), b.findings.size()) << what;
-  for (std::size_t i = 0; i < a.findings.size(); ++i) {
-    EXPECT_EQ(a.findings[i].kind, b.findings[i].kind) << what << " finding " << i;
-    EXPECT_EQ(a.findings[i].execution, b.findings[i].execution) << what << " finding " << i;
-    EXPECT_EQ(a.findings[i].message, b.findings[i].message) << what << " finding " << i;
-    EXPECT_EQ(a.findings[i].trace.schedule, b.findings[i].trace.schedule) << what << " finding " << i;
-  }
 }
 
 TEST(Parallel, AppliesToCompleteDfsSearchesOnly) {
@@ -78,7 +65,7 @@ TEST(Parallel, JobsGiveTheCountsAndFindingsOfOneThreadWithAll) {
     for (std::uint32_t jobs : {2u, 3u}) {
       o.jobs = jobs;
       const Report many = check_model(c.model, c.n, o);
-      expect_same(one, many, std::string(c.model) + " with " + std::to_string(jobs) + " jobs");
+      expect_same_report(one, many, std::string(c.model) + " with " + std::to_string(jobs) + " jobs");
     }
   }
 }
@@ -90,7 +77,7 @@ TEST(Parallel, WithoutAllTheFirstFailingExecutionIsTheSingleThreadedOne) {
     const Report one = check_model(model, 0, o);
     ASSERT_FALSE(one.findings.empty()) << model;
     o.jobs = 2;
-    expect_same(one, check_model(model, 0, o), std::string(model) + " with 2 jobs");
+    expect_same_report(one, check_model(model, 0, o), std::string(model) + " with 2 jobs");
   }
 }
 

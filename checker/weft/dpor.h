@@ -8,13 +8,16 @@
 //   Report r = run_check(model, params, o);
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "weft/dependency.h"
+#include "weft/report.h"
 #include "weft/strategy.h"
 
 namespace weft::check {
@@ -52,6 +55,55 @@ class BoundedDfsStrategy final : public Strategy {
   bool pruned_ = false;
 };
 
+// Parallel optimal DPOR (`--jobs N` with `--strategy dpor`; docs/scaling.md).
+// A search hands the next unexplored branch of one of its scheduling points
+// to another thread as a task: a copy of the path to that point plus the
+// branch's wakeup subtree. The task explores that subtree alone. What it
+// would have changed outside its subtree (insertions into the wakeup trees
+// of the path it was given) it records instead, and the search that handed
+// it out applies those records when its own exploration reaches the branch,
+// in the order a single thread would have made them. A record that extends
+// the branch's own wakeup subtree means the task started from the wrong
+// tree: it is cancelled and the branch explored again. So every insertion,
+// every execution and every finding is the one a single thread makes.
+struct DporTask {
+  struct Start;  // where the subtree starts (checker/dpor.cpp)
+  struct Out;    // what it leaves for the search that handed it out
+  DporTask();
+  ~DporTask();
+  DporTask(const DporTask&) = delete;
+  DporTask& operator=(const DporTask&) = delete;
+  std::shared_ptr<DporTask> parent;  // the task whose search handed this one out (null: the whole search)
+  std::unique_ptr<Start> start;
+  std::unique_ptr<Out> out;
+  enum : int { queued, running, done };
+  std::atomic<int> state{queued};
+  std::atomic<bool> cancelled{false};
+  // True when this task or one it belongs to was cancelled: its results are void.
+  bool void_() const;
+  // The subtree's search, as a single thread finds it (findings numbered from
+  // 1 within the subtree); filled by the thread that ran it.
+  Stats stats;
+  std::vector<Finding> findings;
+  bool stopped = false;  // ended at a failing execution (without --all)
+  std::exception_ptr error;
+};
+
+// What a search running a DPOR strategy offers it for parallel exploration.
+class DporLink {
+ public:
+  virtual ~DporLink() = default;
+  // Some thread waits for work: hand a branch out.
+  virtual bool wants_work() const = 0;
+  virtual void publish(std::shared_ptr<DporTask> task) = 0;
+  // Waits until a published task is done. False when it never started (it
+  // is taken back: the caller explores the branch itself) or was cancelled.
+  virtual bool await(const std::shared_ptr<DporTask>& task) = 0;
+  // Adds a finished task's executions and findings to the search, after
+  // everything explored before its branch. False: the search stops there.
+  virtual bool commit(DporTask& task) = 0;
+};
+
 // Source-set DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, POPL
 // 2014): explores at least one execution of every equivalence class of
 // executions (same dependent operations in the same order), and thanks to
@@ -65,7 +117,12 @@ class BoundedDfsStrategy final : public Strategy {
 class SourceDporStrategy final : public Strategy {
  public:
   explicit SourceDporStrategy(bool optimal = false);
+  // Optimal DPOR over the subtree of a task (its executions replay the path
+  // the task starts from).
+  explicit SourceDporStrategy(DporTask& task);
   ~SourceDporStrategy() override;
+  // Parallel exploration (optimal mode): hand branches out through `link`.
+  void link(DporLink* link);
   bool next() override;
   bool exhaustive() const override { return true; }
   std::string name() const override { return optimal_ ? "dpor" : "source-dpor"; }

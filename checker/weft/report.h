@@ -131,6 +131,9 @@ struct CheckOptions {
   std::uint32_t jobs = 1;
   SplitLog* split = nullptr;                  // internal: a thread's part of a parallel search
   const std::atomic<bool>* cancel = nullptr;  // internal: ends the search early when set
+  // internal (tests): parallel DPOR hands a branch out at every chance, not
+  // only when a thread is idle, so that the hand-over is exercised on small searches
+  bool split_eagerly = false;
 };
 
 struct Report {
