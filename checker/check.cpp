@@ -300,8 +300,10 @@ void run_search(Search& s, Strategy& strategy) {
   eo.max_goroutines = options.max_goroutines;
   eo.params = &s.params;
   Detectors d;  // one for the whole search: it resets itself per execution and keeps its memory
+  ExecutionResult r;
 
   while (true) {
+    Execution::recycle(std::move(r));  // the next execution reuses its memory
     const double elapsed = std::chrono::duration<double>(SteadyClock::now() - s.start).count();
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
       report.incomplete_reason = "cancelled";
@@ -324,7 +326,7 @@ void run_search(Search& s, Strategy& strategy) {
     }
     Execution x(strategy, pool, eo);
     d.attach(x);
-    ExecutionResult r = x.run(s.body);
+    r = x.run(s.body);
     if (!strategy.error().empty()) throw ModelError(strategy.error());
     if (strategy.blocked_last()) {
       ++report.stats.blocked_executions;  // abandoned by the sleep sets: its class was explored

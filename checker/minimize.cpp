@@ -98,7 +98,7 @@ bool may_match(const Finding& want, const ExecutionResult& r, const RaceDetector
   if (want.kind == FindingKind::lost_update || want.kind == FindingKind::data_race) {
     const auto& issues = want.kind == FindingKind::lost_update ? lost.issues() : race.issues();
     return std::any_of(issues.begin(), issues.end(), [&](const DetectedIssue& i) {
-      return i.obj < r.object_names.size() && r.object_names[i.obj] == want.object;
+      return i.obj < r.object_names.size() && object_name_of(r, i.obj) == want.object;
     });
   }
   return r.end && *r.end == want.kind;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <new>
 
 #include "weft/misuse.h"
 
@@ -12,6 +13,22 @@ namespace {
 
 thread_local Execution* tls_execution = nullptr;
 std::atomic<std::uint64_t> next_epoch{0};  // tells executions apart (stale handles)
+
+// The memory of this thread's finished executions, reused by the next one:
+// their vectors (emptied, capacity kept) and goroutine objects (rebuilt in
+// place). A search runs hundreds of thousands of short executions; taking
+// these from the allocator each time was a good part of their cost.
+struct Spares {
+  ExecutionResult result;
+  std::vector<Observer*> observers;
+  std::vector<std::unique_ptr<detail::Goroutine>> goroutine_list;
+  std::vector<std::unique_ptr<detail::Goroutine>> goroutines;
+  std::vector<std::unique_ptr<detail::ObjectState>> objects;
+  std::vector<detail::Goroutine*> woken;
+  std::vector<Candidate> enabled;
+  std::vector<Candidate> disabled;
+};
+thread_local Spares spares;
 
 }  // namespace
 
@@ -58,7 +75,15 @@ Execution::Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionO
       stacks_(stacks),
       options_(options),
       journal_(detail::journal_for_thread != nullptr ? detail::journal_for_thread() : nullptr),
-      epoch_(++next_epoch) {}
+      epoch_(++next_epoch) {
+  observers_.swap(spares.observers);
+  goroutines_.swap(spares.goroutine_list);
+  objects_.swap(spares.objects);
+  woken_.swap(spares.woken);
+  enabled_.swap(spares.enabled);
+  disabled_.swap(spares.disabled);
+  result_ = std::move(spares.result);
+}
 
 void Execution::note(Decision d) {
   result_.schedule.push_back(d);
@@ -68,7 +93,38 @@ void Execution::note(Decision d) {
   journal_->count.store(n + 1, std::memory_order_release);
 }
 
-Execution::~Execution() = default;
+Execution::~Execution() {
+  goroutines_.clear();  // empty unless run() never ran or did not finish
+  objects_.clear();
+  observers_.clear();
+  woken_.clear();
+  enabled_.clear();
+  disabled_.clear();
+  spares.observers.swap(observers_);
+  spares.goroutine_list.swap(goroutines_);
+  spares.objects.swap(objects_);
+  spares.woken.swap(woken_);
+  spares.enabled.swap(enabled_);
+  spares.disabled.swap(disabled_);
+}
+
+void Execution::recycle(ExecutionResult&& r) {
+  r.end.reset();
+  r.message.clear();
+  r.culprit = no_goroutine;
+  r.where = {};
+  r.steps = 0;
+  r.schedule.clear();
+  r.blocked.clear();
+  r.goroutines.clear();
+  r.events.clear();
+  r.event_text.clear();
+  r.object_names.clear();
+  r.object_locs.clear();
+  r.object_kinds.clear();
+  r.object_aux.clear();
+  spares.result = std::move(r);
+}
 
 Execution* Execution::current() {
   return tls_execution;
@@ -83,8 +139,14 @@ const Params& Execution::params() const {
   return options_.params != nullptr ? *options_.params : empty;
 }
 
-const std::string& Execution::object_name(ObjectId id) const {
-  return result_.object_names.at(id);
+std::string object_name_of(const ExecutionResult& r, ObjectId id) {
+  const std::string& given = r.object_names.at(id);
+  if (!given.empty()) return given;
+  // Made on demand: building it for every object of every execution was a
+  // good part of a short execution's cost.
+  std::string file = r.object_locs.at(id).file_name();
+  if (auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+  return r.object_kinds.at(id) + "@" + file + ":" + std::to_string(r.object_locs[id].line());
 }
 
 ObjectId Execution::register_object(detail::ObjectState* obj, std::string_view kind, std::string name,
@@ -93,12 +155,8 @@ ObjectId Execution::register_object(detail::ObjectState* obj, std::string_view k
   obj->exec = this;
   obj->epoch = epoch_;
   obj->id = id;
-  if (name.empty()) {
-    std::string file = loc.file_name();
-    if (auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
-    name = std::string(kind) + "@" + file + ":" + std::to_string(loc.line());
-  }
   result_.object_names.push_back(std::move(name));
+  result_.object_locs.push_back(loc);
   result_.object_kinds.emplace_back(kind);
   result_.object_aux.push_back(aux);
   return id;
@@ -214,7 +272,13 @@ GoroutineId Execution::spawn(std::function<void()> fn, std::source_location loc)
              ") reached; the program likely spawns without bound (raise with --max-goroutines)",
          loc);
   }
-  auto g = std::make_unique<Goroutine>();
+  std::unique_ptr<Goroutine> g;
+  if (spares.goroutines.empty()) {
+    g = std::make_unique<Goroutine>();
+  } else {
+    g = std::move(spares.goroutines.back());  // rebuilt when it was given back
+    spares.goroutines.pop_back();
+  }
   g->id = static_cast<GoroutineId>(goroutines_.size());
   g->parent = current_ != nullptr ? current_->id : no_goroutine;
   g->created_at = loc;
@@ -339,6 +403,11 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
   }
   unwind_all();
   objects_.clear();
+  if (options_.record) {
+    for (ObjectId id = 0; id < result_.object_names.size(); ++id) {
+      if (result_.object_names[id].empty()) result_.object_names[id] = object_name_of(result_, id);
+    }
+  }
   tls_execution = saved;
   if (journal_ != nullptr) journal_->active.store(0, std::memory_order_release);
   return std::move(result_);
@@ -366,6 +435,11 @@ void Execution::unwind_all() {
   }
   for (auto& g : goroutines_) {
     if (g->fiber.started()) stacks_.give_back(g->fiber.release_stack());
+    // Keep the object for a later goroutine: a fresh one in the same memory.
+    Goroutine* raw = g.get();
+    raw->~Goroutine();
+    new (raw) Goroutine();
+    spares.goroutines.push_back(std::move(g));
   }
   goroutines_.clear();
 }

@@ -71,10 +71,16 @@ struct ExecutionResult {
   std::vector<GoroutineInfo> goroutines;
   std::vector<Event> events;            // only when recording
   std::vector<std::string> event_text;  // value text per recorded event ("" when none)
+  // An object's name: the one given at creation, else (built only when
+  // recording; object_name_of() builds it for any run) "kind@file:line".
   std::vector<std::string> object_names;
+  std::vector<std::source_location> object_locs;  // where each object was created
   std::vector<std::string> object_kinds;
   std::vector<std::int64_t> object_aux;  // channel capacity; a Cond's lock (id * 2 + read mode)
 };
+
+// The name of object `id` of an execution, given or made from its kind and place.
+std::string object_name_of(const ExecutionResult& r, ObjectId id);
 
 namespace detail {
 
@@ -119,11 +125,14 @@ class Execution {
 
   void add_observer(Observer* o) { observers_.push_back(o); }
   ExecutionResult run(const std::function<void()>& main);
+  // Hands a result that is no longer needed back to this thread's next
+  // execution, which reuses its memory (optional).
+  static void recycle(ExecutionResult&& r);
 
   // --- for observers and strategies ---
   std::uint64_t steps() const { return steps_; }
   std::uint64_t epoch() const { return epoch_; }
-  const std::string& object_name(ObjectId id) const;
+  std::string object_name(ObjectId id) const { return object_name_of(result_, id); }
   const std::string& object_kind(ObjectId id) const { return result_.object_kinds[id]; }
   std::int64_t object_aux(ObjectId id) const { return result_.object_aux[id]; }
   std::size_t goroutine_count() const { return goroutines_.size(); }
