@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -285,7 +286,8 @@ struct Search {
   const Predictor& predictor;
   Report& report;
   SteadyClock::time_point start;
-  const DporTask* task;  // a task's search ends when the task is void
+  const DporTask* task;                 // a task's search ends when the task is void
+  detail::StackPool* stacks = nullptr;  // fiber stacks to use (null: the search's own)
   std::set<std::string> seen;
   bool stopped = false;
   bool exhausted = false;
@@ -294,7 +296,8 @@ struct Search {
 void run_search(Search& s, Strategy& strategy) {
   const CheckOptions& options = s.options;
   Report& report = s.report;
-  detail::StackPool pool(options.stack_size);
+  std::optional<detail::StackPool> own_stacks;
+  detail::StackPool& pool = s.stacks != nullptr ? *s.stacks : own_stacks.emplace(options.stack_size);
   ExecutionOptions eo;
   eo.max_steps = options.max_steps;
   eo.max_goroutines = options.max_goroutines;
@@ -421,6 +424,14 @@ class DporThreads {
     for (std::thread& t : threads_) t.join();
   }
   const std::atomic<bool>* cancel() const { return &cancel_; }
+  // The fiber stacks of the calling thread's tasks: kept from one task to
+  // the next (a pool per task mapped and faulted in fresh stacks each time).
+  detail::StackPool& stacks(std::size_t stack_size) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_ptr<detail::StackPool>& p = stacks_[std::this_thread::get_id()];
+    if (!p) p = std::make_unique<detail::StackPool>(stack_size);
+    return *p;
+  }
   bool wants_work() const { return eager_ || want_.load(std::memory_order_relaxed); }
   void publish(std::shared_ptr<DporTask> t) {
     {
@@ -494,6 +505,7 @@ class DporThreads {
   std::atomic<bool> want_{false};
   std::atomic<bool> cancel_{false};
   bool stop_ = false;
+  std::map<std::thread::id, std::unique_ptr<detail::StackPool>> stacks_;
   std::vector<std::thread> threads_;
 };
 
@@ -563,6 +575,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
     DporThreads::Run run = [&](const std::shared_ptr<DporTask>& t) {
       Report r;
       Search s(body, params, task_options, predictor, r, start, t.get());
+      s.stacks = &threads->stacks(options.stack_size);
       try {
         SourceDporStrategy sub(*t);
         Frame frame(*threads, t, s);

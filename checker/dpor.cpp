@@ -478,8 +478,9 @@ SourceDporStrategy::SourceDporStrategy(bool optimal)
     : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
     : s_(std::make_unique<State>(*this, true)), optimal_(true) {
-  s_->nodes = std::move(task.start->nodes);
-  s_->root_choices = std::move(task.start->root_choices);
+  s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
+  s_->root_choices = task.start->root_choices;
+  task.start.reset();
   s_->base = static_cast<std::ptrdiff_t>(s_->nodes.size()) - 1;
   s_->out = task.out.get();
 }
