@@ -571,7 +571,10 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
     task_options.minimize = false;
     task_options.on_progress = nullptr;
     task_options.on_finding = nullptr;
-    std::unique_ptr<DporThreads> threads;
+    // The tasks reach the threads through a plain pointer: it stays valid
+    // until the destructor has joined every thread (a unique_ptr being reset
+    // reads as null meanwhile, and a thread may start one last task then).
+    DporThreads* threads = nullptr;
     DporThreads::Run run = [&](const std::shared_ptr<DporTask>& t) {
       Report r;
       Search s(body, params, task_options, predictor, r, start, t.get());
@@ -588,12 +591,12 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       t->findings = std::move(r.findings);
       t->stopped = s.stopped;
     };
-    threads = std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly, run);
+    const auto owner = std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly, run);
+    threads = owner.get();
     task_options.cancel = threads->cancel();
     Frame frame(*threads, nullptr, search);
     if (auto* dpor = dynamic_cast<SourceDporStrategy*>(strategy.get())) dpor->link(&frame);
     run_search(search, *strategy);
-    threads.reset();
   } else {
     run_search(search, *strategy);
   }

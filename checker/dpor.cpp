@@ -159,8 +159,11 @@ DporTask::DporTask() : out(std::make_unique<Out>()) {}
 DporTask::~DporTask() = default;
 
 bool DporTask::void_() const {
-  for (const DporTask* t = this; t != nullptr; t = t->parent.get()) {
-    if (t->cancelled.load(std::memory_order_relaxed)) return true;
+  if (cancelled.load(std::memory_order_relaxed)) return true;
+  for (const DporTask* t = parent.get(); t != nullptr; t = t->parent.get()) {
+    // A task whose search is over takes no more results (it stopped at a
+    // failing execution before reaching this one): nobody will take these.
+    if (t->cancelled.load(std::memory_order_relaxed) || t->state.load() == DporTask::done) return true;
   }
   return false;
 }

@@ -79,7 +79,8 @@ struct DporTask {
   enum : int { queued, running, done };
   std::atomic<int> state{queued};
   std::atomic<bool> cancelled{false};
-  // True when this task or one it belongs to was cancelled: its results are void.
+  // True when this task or one it belongs to was cancelled, or one it
+  // belongs to has finished without it: its results are void.
   bool void_() const;
   // The subtree's search, as a single thread finds it (findings numbered from
   // 1 within the subtree); filled by the thread that ran it.
