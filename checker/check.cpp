@@ -545,9 +545,9 @@ class Frame final : public DporLink {
 };
 
 bool parallel_dpor_applies(const CheckOptions& options) {
-  return options.jobs > 1 && options.strategy == "dpor" && !options.max_preemptions &&
-         options.max_executions == 0 && options.time_budget == 0 && options.split == nullptr &&
-         options.shard_count <= 1 && options.predict_every == 0;
+  return options.jobs > 1 && (options.strategy == "dpor" || options.strategy == "source-dpor") &&
+         !options.max_preemptions && options.max_executions == 0 && options.time_budget == 0 &&
+         options.split == nullptr && options.shard_count <= 1 && options.predict_every == 0;
 }
 
 }  // namespace

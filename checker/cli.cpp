@@ -473,7 +473,7 @@ int main(int argc, char** argv) {
   chk->add_option("--shard", ca.shard,
                   "explore only part I of N of the DFS tree (0 <= I < N); weft merge combines the N reports");
   chk->add_option("--jobs,-j", ca.jobs,
-                  "threads exploring a dfs or dpor search (default: the number of cores)");
+                  "threads exploring a dfs, dpor or source-dpor search (default: the number of cores)");
   chk->add_flag("--predict", ca.predict,
                 "with --strategy random or pct: also predict from executions and report what a run confirms");
   ca.opts.predict_every = 1;

@@ -108,9 +108,11 @@ struct Node {
   std::vector<GoroutineId> enabled;
   std::vector<Sleeper> sleep;
   std::vector<GoroutineId> backtrack;  // goroutines to try from here (tried ones included)
-  std::vector<Sleeper> done;           // goroutines fully explored from here
-  std::vector<Wut> wut;                // optimal mode: sequences still to explore from here
-  std::vector<Wut> follow;             // optimal mode: the chosen branch's rest, for the next point
+  // source sets: backtrack goroutines handed to another thread
+  std::vector<std::pair<GoroutineId, std::shared_ptr<DporTask>>> handed;
+  std::vector<Sleeper> done;  // goroutines fully explored from here
+  std::vector<Wut> wut;       // optimal mode: sequences still to explore from here
+  std::vector<Wut> follow;    // optimal mode: the chosen branch's rest, for the next point
   // --- the step taken ---
   GoroutineId chosen = no_goroutine;
   std::vector<Choice> choices;
@@ -131,7 +133,8 @@ struct LoggedStep {
 };
 struct Insertion {
   std::size_t j;
-  std::vector<LoggedStep> v;
+  std::vector<LoggedStep> v;          // optimal mode: the reversing sequence
+  std::vector<GoroutineId> initials;  // source sets: the goroutines that can start it
 };
 
 class Feed final : public Observer {
@@ -146,6 +149,7 @@ class Feed final : public Observer {
 }  // namespace
 
 struct DporTask::Start {
+  bool optimal = true;
   std::vector<Node> nodes;  // the path to the branch; the last node takes the branch
   std::vector<Choice> root_choices;
 };
@@ -235,6 +239,17 @@ struct SourceDporStrategy::State {
       first_in_v[g] = static_cast<std::uint32_t>(m + 1);
     }
     if (first(q) == 0 && is_initial(c, top)) initials.push_back(q);
+    if (static_cast<std::ptrdiff_t>(j) <= base) {
+      // Outside this task's subtree: the search that handed it out applies it.
+      out->log.push_back({j, {}, std::move(initials)});
+      return;
+    }
+    add_source(j, initials);
+  }
+
+  // Source sets: adds one of `initials` (or every goroutine that can move) to j's backtrack set.
+  void add_source(std::size_t j, const std::vector<GoroutineId>& initials) {
+    Node& pre = nodes[j];
     for (GoroutineId g : initials) {
       if (contains(pre.backtrack, g) || asleep(pre.sleep, g)) return;
     }
@@ -265,7 +280,7 @@ struct SourceDporStrategy::State {
     v.push_back({q, &acc, top, &c});
     if (static_cast<std::ptrdiff_t>(j) <= base) {
       // Outside this task's subtree: the search that handed it out applies it.
-      Insertion ins{j, {}};
+      Insertion ins{j, {}, {}};
       for (const VStep& st : v) ins.v.push_back({st.g, *st.acc, st.pos, *st.clock});
       out->log.push_back(std::move(ins));
       return;
@@ -387,6 +402,10 @@ struct SourceDporStrategy::State {
   // and finished, and the step now taken there has no variant left.
   static constexpr std::uint64_t quiet_executions = 16;
   void publish() {
+    if (!optimal) {
+      publish_source();
+      return;
+    }
     for (auto k = static_cast<std::size_t>(base + 1); k < nodes.size(); ++k) {
       Node& n = nodes[k];
       if (n.wut.empty() || more_variants(n)) continue;
@@ -403,28 +422,8 @@ struct SourceDporStrategy::State {
           if (!asleep(done, w.g)) done.push_back({w.g, w.task->out->acc_union});
           continue;
         }
-        auto t = std::make_shared<DporTask>();
-        t->start = std::make_unique<DporTask::Start>();
-        DporTask::Start& st = *t->start;
-        st.root_choices = root_choices;
-        st.nodes.resize(k + 1);
-        for (std::size_t m = 0; m <= k; ++m) {
-          Node& c = st.nodes[m];
-          c.chosen = nodes[m].chosen;
-          c.choices = nodes[m].choices;
-          c.acc = nodes[m].acc;
-          c.woken = nodes[m].woken;
-          c.clock = nodes[m].clock;
-        }
-        Node& b = st.nodes[k];
-        b.chosen = w.g;
-        b.choices.clear();
-        b.acc.clear();
-        b.woken.clear();
-        b.clock.clear();
-        b.enabled = n.enabled;
-        b.sleep = n.sleep;
-        b.done = std::move(done);
+        auto t = make_task(k, w.g, std::move(done));
+        Node& b = t->start->nodes[k];
         b.follow = w.children;
         for (Wut& f : b.follow) f.grown = 0;  // the task counts its own executions
         w.task = t;
@@ -434,12 +433,79 @@ struct SourceDporStrategy::State {
     }
   }
 
+  // Source sets: the same for the next goroutine of a backtrack set. Its
+  // subtree depends only on the state and the sleep set it starts with, so
+  // nothing found later can void it.
+  void publish_source() {
+    for (auto k = static_cast<std::size_t>(base + 1); k < nodes.size(); ++k) {
+      Node& n = nodes[k];
+      if (n.backtrack.size() < 2 || more_variants(n)) continue;
+      std::vector<Sleeper> done = n.done;  // as it will be when the goroutine is taken
+      if (!asleep(done, n.chosen)) done.push_back({n.chosen, n.acc_union});
+      for (GoroutineId g : n.backtrack) {
+        if (asleep(done, g) || asleep(n.sleep, g)) continue;  // will be passed over
+        auto h = std::find_if(n.handed.begin(), n.handed.end(), [g](const auto& e) { return e.first == g; });
+        if (h != n.handed.end()) {
+          if (h->second->state.load() != DporTask::done || h->second->void_()) break;
+          done.push_back({g, h->second->out->acc_union});
+          continue;
+        }
+        auto t = make_task(k, g, std::move(done));
+        t->start->nodes[k].backtrack.push_back(g);
+        n.handed.emplace_back(g, t);
+        link->publish(std::move(t));
+        return;
+      }
+    }
+  }
+
+  // A task for goroutine g's branch at point k: a copy of the path to it.
+  std::shared_ptr<DporTask> make_task(std::size_t k, GoroutineId g, std::vector<Sleeper> done) const {
+    auto t = std::make_shared<DporTask>();
+    t->start = std::make_unique<DporTask::Start>();
+    DporTask::Start& st = *t->start;
+    st.optimal = optimal;
+    st.root_choices = root_choices;
+    st.nodes.resize(k + 1);
+    for (std::size_t m = 0; m <= k; ++m) {
+      Node& c = st.nodes[m];
+      c.chosen = nodes[m].chosen;
+      c.choices = nodes[m].choices;
+      c.acc = nodes[m].acc;
+      c.woken = nodes[m].woken;
+      c.clock = nodes[m].clock;
+    }
+    Node& b = st.nodes[k];
+    b.chosen = g;
+    b.choices.clear();
+    b.acc.clear();
+    b.woken.clear();
+    b.clock.clear();
+    b.enabled = nodes[k].enabled;
+    b.sleep = nodes[k].sleep;
+    b.done = std::move(done);
+    return t;
+  }
+
+  // Source sets: the task that explores g's branch at node n, taken out of n.
+  static std::shared_ptr<DporTask> take_handed(Node& n, GoroutineId g) {
+    auto h = std::find_if(n.handed.begin(), n.handed.end(), [g](const auto& e) { return e.first == g; });
+    if (h == n.handed.end()) return nullptr;
+    std::shared_ptr<DporTask> t = std::move(h->second);
+    n.handed.erase(h);
+    return t;
+  }
+
   // The branch at the last node's point that task t explored: its records
   // are applied (or passed up), and the branch counts as explored.
   bool take(DporTask& t, std::size_t k, GoroutineId g) {
     for (Insertion& ins : t.out->log) {
       if (static_cast<std::ptrdiff_t>(ins.j) <= base) {
         out->log.push_back(std::move(ins));
+        continue;
+      }
+      if (!optimal) {
+        add_source(ins.j, ins.initials);
         continue;
       }
       std::vector<VStep> v;
@@ -460,6 +526,7 @@ struct SourceDporStrategy::State {
     n.enabled.clear();
     n.sleep.clear();
     n.backtrack.clear();
+    n.handed.clear();
     n.done.clear();
     n.wut.clear();
     n.follow.clear();
@@ -480,7 +547,7 @@ struct SourceDporStrategy::State {
 SourceDporStrategy::SourceDporStrategy(bool optimal)
     : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
-    : s_(std::make_unique<State>(*this, true)), optimal_(true) {
+    : s_(std::make_unique<State>(*this, task.start->optimal)), optimal_(task.start->optimal) {
   s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
   s_->root_choices = task.start->root_choices;
   task.start.reset();
@@ -490,7 +557,7 @@ SourceDporStrategy::SourceDporStrategy(DporTask& task)
 SourceDporStrategy::~SourceDporStrategy() = default;
 
 void SourceDporStrategy::link(DporLink* link) {
-  if (optimal_) s_->link = link;
+  s_->link = link;
 }
 
 void SourceDporStrategy::begin(Execution& x) {
@@ -683,8 +750,17 @@ bool SourceDporStrategy::next() {
         n.follow = std::move(w.children);
       }
     } else {
-      for (GoroutineId b : n.backtrack) {
-        if (!asleep(n.done, b) && !asleep(n.sleep, b)) {
+      for (bool again = true; again;) {
+        again = false;
+        for (GoroutineId b : n.backtrack) {
+          if (asleep(n.done, b) || asleep(n.sleep, b)) continue;
+          std::shared_ptr<DporTask> task = s.take_handed(n, b);
+          if (task && s.link->await(task)) {
+            // Another thread explored this branch: take its results in its place.
+            if (!s.take(*task, k, b)) return false;
+            again = true;  // the backtrack set may have grown; look again
+            break;
+          }
           g = b;
           break;
         }

@@ -39,9 +39,9 @@ std::string model_json(const std::string& name, const std::vector<std::pair<std:
   return weft::check::report_to_json(r, /*timings=*/false);
 }
 
-CheckOptions dpor_options(bool all) {
+CheckOptions dpor_options(bool all, const std::string& strategy = "dpor") {
   CheckOptions o;
-  o.strategy = "dpor";
+  o.strategy = strategy;
   o.all = all;
   o.minimize = false;  // the same with or without threads; tested apart
   return o;
@@ -52,7 +52,9 @@ struct Case {
   std::vector<std::pair<std::string, std::string>> sets;
 };
 
-TEST(ParallelDpor, ModelsGiveTheBytesOfOneThread) {
+class ParallelDporModels : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ParallelDporModels, GiveTheBytesOfOneThread) {
   // Races, lost updates, deadlocks with mutexes and with channels, a leak,
   // select, condition-free blocking (philosophers), a failing assertion.
   const std::vector<Case> cases = {
@@ -71,7 +73,7 @@ TEST(ParallelDpor, ModelsGiveTheBytesOfOneThread) {
   };
   for (bool all : {false, true}) {
     for (const Case& c : cases) {
-      CheckOptions o = dpor_options(all);
+      CheckOptions o = dpor_options(all, GetParam());
       const std::string one = model_json(c.model, c.sets, o);
       ASSERT_FALSE(one.empty()) << c.model;
       for (std::uint32_t jobs : {2u, 3u}) {
@@ -105,14 +107,14 @@ TEST(ParallelDpor, TheCounterexampleAfterMinimizationIsTheSame) {
 // Generated programs over every primitive (tests/progen.h): locks, RW locks,
 // channels of any capacity, select with and without default, Once, Cond,
 // WaitGroup and choices inside the program (steps with variants).
-TEST(ParallelDpor, GeneratedProgramsGiveWhatOneThreadGives) {
+TEST_P(ParallelDporModels, GeneratedProgramsGiveWhatOneThreadGives) {
   const int programs = sanitized ? 40 : 200;
   std::uint64_t executions = 0;
   for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(programs); ++seed) {
     const weft::progen::Program p = weft::progen::generate(seed);
     const std::function<void()> body = [&p] { weft::progen::run(p); };
     for (bool all : {true, false}) {
-      CheckOptions o = dpor_options(all);
+      CheckOptions o = dpor_options(all, GetParam());
       o.max_steps = 2000;
       const Report one = weft::check::run_check("generated", body, {}, o);
       if (one.stats.executions > 5000) break;  // big ones: the soak (weft_soak) has time for them
@@ -127,5 +129,10 @@ TEST(ParallelDpor, GeneratedProgramsGiveWhatOneThreadGives) {
   }
   EXPECT_GT(executions, 1000u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Reductions, ParallelDporModels, ::testing::Values("dpor", "source-dpor"),
+                         [](const ::testing::TestParamInfo<const char*>& i) {
+                           return std::string(i.param) == "dpor" ? "OptimalDpor" : "SourceDpor";
+                         });
 
 }  // namespace

@@ -55,7 +55,7 @@ class BoundedDfsStrategy final : public Strategy {
   bool pruned_ = false;
 };
 
-// Parallel optimal DPOR (`--jobs N` with `--strategy dpor`; docs/scaling.md).
+// Parallel DPOR (`--jobs N` with `--strategy dpor` or `source-dpor`; docs/scaling.md).
 // A search hands the next unexplored branch of one of its scheduling points
 // to another thread as a task: a copy of the path to that point plus the
 // branch's wakeup subtree. The task explores that subtree alone. What it
@@ -66,6 +66,9 @@ class BoundedDfsStrategy final : public Strategy {
 // the branch's own wakeup subtree means the task started from the wrong
 // tree: it is cancelled and the branch explored again. So every insertion,
 // every execution and every finding is the one a single thread makes.
+// With source sets a task takes the next goroutine of a backtrack set and
+// records the additions to backtrack sets of its path the same way; nothing
+// found later can change such a branch's subtree, so none is cancelled.
 struct DporTask {
   struct Start;  // where the subtree starts (checker/dpor.cpp)
   struct Out;    // what it leaves for the search that handed it out
@@ -118,11 +121,11 @@ class DporLink {
 class SourceDporStrategy final : public Strategy {
  public:
   explicit SourceDporStrategy(bool optimal = false);
-  // Optimal DPOR over the subtree of a task (its executions replay the path
-  // the task starts from).
+  // DPOR (optimal or with source sets, as the task's search) over the
+  // subtree of a task (its executions replay the path the task starts from).
   explicit SourceDporStrategy(DporTask& task);
   ~SourceDporStrategy() override;
-  // Parallel exploration (optimal mode): hand branches out through `link`.
+  // Parallel exploration: hand branches out through `link`.
   void link(DporLink* link);
   bool next() override;
   bool exhaustive() const override { return true; }
