@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "sanitizers.h"
 #include "weft/check.h"
 #include "weft/report_json.h"
 #include "weft/weft.h"
@@ -28,11 +29,7 @@ struct Case {
 
 // Under the sanitizers philosophers has 2 (65 executions instead of 59,706
 // with 3, which took 20 s a test there).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr const char* philosophers_n = "2";
-#else
-constexpr const char* philosophers_n = "3";
-#endif
+constexpr const char* philosophers_n = under_asan ? "2" : "3";
 
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {{"counter_race", {}},
@@ -108,13 +105,9 @@ TEST(RunToRun, DporGivesTheSameBytes) {
   CheckOptions o = base_options();
   o.strategy = "dpor";
   o.all = true;
-#if defined(__SANITIZE_ADDRESS__)
   // fib_bench_wrong --all is 218,243 executions twice: half a minute under
   // the sanitizers; a smaller search with the same shape stands in for it.
-  const Case first{"lastzero", {{"n", "6"}}};
-#else
-  const Case first{"fib_bench_wrong", {}};
-#endif
+  const Case first = under_asan ? Case{"lastzero", {{"n", "6"}}} : Case{"fib_bench_wrong", {}};
   for (const Case& c : {first, Case{"counter_race", {}}, Case{"lock_order", {}}}) {
     EXPECT_EQ(run_json(c, o), run_json(c, o)) << c.model;
   }

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "counting.h"
+#include "sanitizers.h"
 #include "weft/check.h"
 #include "weft/weft.h"
 
@@ -159,9 +160,7 @@ TEST(DporCounts, MatchThePublishedNumbers) {
 // The larger published counts, under optimal DPOR only (seconds each; too
 // slow under the sanitizers, whose build runs the smaller ones above).
 TEST(DporCounts, MatchTheLargerPublishedNumbers) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "slow under AddressSanitizer";
-#endif
+  if (under_asan) GTEST_SKIP() << "slow under AddressSanitizer";
   const Published cases[] = {{"readers", "13", 8192}, {"lastzero", "15", 147456}};
   for (const Published& c : cases) {
     Report r = check_model(c.model, c.n, "dpor");
@@ -185,9 +184,8 @@ TEST(DporCounts, PoplExampleBlocksFiveWithSourceSets) {
 }
 
 TEST(DporCounts, FibBench) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "218,243 executions: 20 s under AddressSanitizer; the normal build checks the count";
-#endif
+  if (under_asan)
+    GTEST_SKIP() << "218,243 executions: 20 s under AddressSanitizer; the normal build checks the count";
   Report r = check_model("fib_bench", nullptr, "dpor");
   EXPECT_TRUE(r.complete);
   EXPECT_EQ(r.stats.executions, 218243u);

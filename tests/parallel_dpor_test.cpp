@@ -15,6 +15,7 @@
 
 #include "progen.h"
 #include "same_report.h"
+#include "sanitizers.h"
 #include "weft/check.h"
 #include "weft/model.h"
 #include "weft/report_json.h"
@@ -24,11 +25,7 @@ namespace {
 using weft::check::CheckOptions;
 using weft::check::Report;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
+constexpr bool sanitized = under_sanitizer;
 
 std::string model_json(const std::string& name, const std::vector<std::pair<std::string, std::string>>& sets,
                        const CheckOptions& o) {

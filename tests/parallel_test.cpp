@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "same_report.h"
+#include "sanitizers.h"
 #include "weft/check.h"
 #include "weft/model.h"
 
@@ -20,11 +21,7 @@ using weft::check::Report;
 // each goroutine's fiber gets a fresh TSan state, which makes that many
 // executions take many minutes (scripts/tsan); 2 goroutines (56 executions,
 // still split across the threads) keep the same checks to about a minute.
-#if defined(__SANITIZE_THREAD__)
-constexpr std::int64_t race_n = 2;
-#else
-constexpr std::int64_t race_n = 3;
-#endif
+constexpr std::int64_t race_n = under_tsan ? 2 : 3;
 
 Report check_model(const char* name, std::int64_t n, CheckOptions o) {
   const weft::Model* m = weft::Registry::instance().find(name);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "progen.h"
+#include "sanitizers.h"
 
 namespace {
 
@@ -17,11 +18,7 @@ class Soundness : public ::testing::TestWithParam<const char*> {};
 TEST_P(Soundness, ReachesEveryOutcomeOfDfs) {
   const std::string strategy = GetParam();
   // 300 programs; the sanitized build (about ten times slower) runs the first 50.
-#if defined(__SANITIZE_ADDRESS__)
-  const int programs = 50;
-#else
-  const int programs = 300;
-#endif
+  const int programs = under_asan ? 50 : 300;
   int compared = 0;
   std::uint64_t dfs_total = 0;
   std::uint64_t dpor_total = 0;
