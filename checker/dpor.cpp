@@ -177,7 +177,8 @@ struct SourceDporStrategy::State {
   Feed feed;
   bool optimal;
   Execution* x = nullptr;
-  std::vector<Node> nodes;
+  std::vector<Node> nodes;  // the path: the first `depth`; the rest are kept for reuse
+  std::size_t depth = 0;
   std::vector<Choice> root_choices;  // choices before the first pick
   std::size_t fresh_from = 0;        // nodes before this replay a step analysed in an earlier execution
   std::size_t next_node = 0;         // index of the next pick
@@ -187,7 +188,6 @@ struct SourceDporStrategy::State {
   std::vector<std::pair<GoroutineId, StepAccesses>> waiting;  // the first waiting_count are current
   std::size_t waiting_count = 0;
   bool started = false;
-  std::vector<Node> spare;  // popped nodes, for reuse
   Clock scratch;
   // Parallel exploration: the last node of the path a task was given (-1:
   // the whole search), where its records go, and the threads' link.
@@ -406,7 +406,7 @@ struct SourceDporStrategy::State {
       publish_source();
       return;
     }
-    for (auto k = static_cast<std::size_t>(base + 1); k < nodes.size(); ++k) {
+    for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
       Node& n = nodes[k];
       if (n.wut.empty() || more_variants(n)) continue;
       std::vector<Sleeper> done = n.done;  // as it will be when the branch is taken
@@ -437,7 +437,7 @@ struct SourceDporStrategy::State {
   // subtree depends only on the state and the sleep set it starts with, so
   // nothing found later can void it.
   void publish_source() {
-    for (auto k = static_cast<std::size_t>(base + 1); k < nodes.size(); ++k) {
+    for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
       Node& n = nodes[k];
       if (n.backtrack.size() < 2 || more_variants(n)) continue;
       std::vector<Sleeper> done = n.done;  // as it will be when the goroutine is taken
@@ -517,12 +517,12 @@ struct SourceDporStrategy::State {
     return link->commit(t);
   }
 
-  // Nodes are recycled, so that their vectors keep their memory from one
-  // execution to the next.
-  Node take_node() {
-    if (spare.empty()) return Node{};
-    Node n = std::move(spare.back());
-    spare.pop_back();
+  // The node for a new scheduling point at the end of the path. Nodes stay
+  // in place when the path gets shorter and are reused, so that their
+  // vectors keep their memory from one execution to the next.
+  Node& open_node() {
+    if (depth == nodes.size()) nodes.emplace_back();
+    Node& n = nodes[depth];
     n.enabled.clear();
     n.sleep.clear();
     n.backtrack.clear();
@@ -538,10 +538,6 @@ struct SourceDporStrategy::State {
     n.clock.clear();
     return n;
   }
-  void pop_node() {
-    spare.push_back(std::move(nodes.back()));
-    nodes.pop_back();
-  }
 };
 
 SourceDporStrategy::SourceDporStrategy(bool optimal)
@@ -549,9 +545,10 @@ SourceDporStrategy::SourceDporStrategy(bool optimal)
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
     : s_(std::make_unique<State>(*this, task.start->optimal)), optimal_(task.start->optimal) {
   s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
+  s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;
   task.start.reset();
-  s_->base = static_cast<std::ptrdiff_t>(s_->nodes.size()) - 1;
+  s_->base = static_cast<std::ptrdiff_t>(s_->depth) - 1;
   s_->out = task.out.get();
 }
 SourceDporStrategy::~SourceDporStrategy() = default;
@@ -588,7 +585,7 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
   State& s = *s_;
   s.finish_step();
   const std::size_t k = s.next_node++;
-  if (k < s.nodes.size()) {
+  if (k < s.depth) {
     // Replaying the path to the point where this execution departs.
     const GoroutineId g = s.nodes[k].chosen;
     for (std::size_t i = 0; i < enabled.size(); ++i) {
@@ -608,7 +605,7 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
     return 0;
   }
   // A new scheduling point.
-  Node n = s.take_node();
+  Node& n = s.open_node();
   for (const Candidate& c : enabled) n.enabled.push_back(c.g);
   if (k > 0) {
     const Node& prev = s.nodes[k - 1];
@@ -645,14 +642,13 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
   }
   if (idx == enabled.size()) {
     // Every goroutine that can move is asleep: whatever follows was explored.
-    blocked_ = true;
-    s.spare.push_back(std::move(n));
+    blocked_ = true;  // the node stays off the path
     s.x->abandon();
     return 0;
   }
   n.chosen = enabled[idx].g;
   n.backtrack.push_back(n.chosen);
-  s.nodes.push_back(std::move(n));
+  ++s.depth;
   s.cur = static_cast<std::ptrdiff_t>(k);
   s.choice_pos = 0;
   return idx;
@@ -709,8 +705,8 @@ bool SourceDporStrategy::next() {
     return true;
   }
   if (s.link != nullptr && s.link->wants_work()) s.publish();
-  while (!s.nodes.empty()) {
-    const std::size_t k = s.nodes.size() - 1;
+  while (s.depth > 0) {
+    const std::size_t k = s.depth - 1;
     Node& n = s.nodes[k];
     while (!n.choices.empty() && n.choices.back().taken + 1 >= n.choices.back().n) n.choices.pop_back();
     if (!n.choices.empty()) {
@@ -775,7 +771,7 @@ bool SourceDporStrategy::next() {
       s.fresh_from = k;
       return true;
     }
-    s.pop_node();
+    --s.depth;
   }
   while (!s.root_choices.empty() && s.root_choices.back().taken + 1 >= s.root_choices.back().n) {
     s.root_choices.pop_back();
