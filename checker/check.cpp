@@ -21,6 +21,16 @@
 
 namespace weft::check {
 
+Report Report::of(const std::string& model, const Params& params, const CheckOptions& options) {
+  Report r;
+  r.model = model;
+  r.params = params;
+  r.strategy = options.strategy;
+  r.seed = options.seed;
+  r.options = options;
+  return r;
+}
+
 std::optional<FindingKind> Report::verdict() const {
   for (const Finding& f : findings) {
     if (f.kind != FindingKind::data_race) return f.kind;
@@ -556,12 +566,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
                  const CheckOptions& options, const Predictor& predictor) {
   if (!predictor && parallel_applies(options)) return run_parallel_check(name, body, params, options);
   const auto start = SteadyClock::now();
-  Report report;
-  report.model = name;
-  report.params = params;
-  report.strategy = options.strategy;
-  report.seed = options.seed;
-  report.options = options;
+  Report report = Report::of(name, params, options);
 
   std::unique_ptr<Strategy> strategy = make_search_strategy(options);
   Search search(body, params, options, predictor, report, start);

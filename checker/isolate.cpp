@@ -426,12 +426,7 @@ Report run_isolated(const std::string& model, const Params& params, const CheckO
     Area* area = m.area;
     CheckOptions o = options;
     o.on_finding = [out, &model, &params, &options](const Finding& f) {
-      Report one;
-      one.model = model;
-      one.params = params;
-      one.strategy = options.strategy;
-      one.seed = options.seed;
-      one.options = options;
+      Report one = Report::of(model, params, options);
       one.findings.push_back(f);
       send(out, 'F', report_to_json(one, false));
     };
@@ -461,12 +456,7 @@ Report run_isolated(const std::string& model, const Params& params, const CheckO
   std::string bytes;
   const WorkerEnd end = supervise(pid, m.area, iso, fds[0], &bytes);
 
-  Report report;
-  report.model = model;
-  report.params = params;
-  report.strategy = options.strategy;
-  report.seed = options.seed;
-  report.options = options;
+  Report report = Report::of(model, params, options);
   std::set<std::string> seen;
   std::size_t at = 0;
   while (at + 1 + sizeof(std::uint64_t) <= bytes.size()) {

@@ -124,12 +124,7 @@ Report run_parallel_check(const std::string& name, const std::function<void()>& 
     return r;
   }
 
-  Report out;
-  out.model = name;
-  out.params = params;
-  out.strategy = options.strategy;
-  out.seed = options.seed;
-  out.options = options;
+  Report out = Report::of(name, params, options);
   out.options.split = nullptr;
   out.options.cancel = nullptr;
   out.complete = true;

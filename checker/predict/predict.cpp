@@ -185,12 +185,8 @@ check::Report run_predict(const std::string& name, const std::function<void()>& 
                           const check::CheckOptions& options, const PredictOptions& popts,
                           PredictStats* stats_out) {
   const auto start = Clock::now();
-  check::Report report;
-  report.model = name;
-  report.params = params;
+  check::Report report = check::Report::of(name, params, options);
   report.strategy = "random";
-  report.seed = options.seed;
-  report.options = options;
   report.options.strategy = "random";
 
   // One execution with the random strategy and the given seed.

@@ -150,6 +150,8 @@ struct Report {
   // The kind of the first finding that ends a search (anything but a data
   // race), else data_race if any race was seen, else nothing.
   std::optional<FindingKind> verdict() const;
+  // An empty report of a search of `model` with these parameters and options.
+  static Report of(const std::string& model, const Params& params, const CheckOptions& options);
 };
 
 inline constexpr const char* tool_version = "0.1.0";
