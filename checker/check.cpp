@@ -301,6 +301,13 @@ struct Search {
   std::set<std::string> seen;
   bool stopped = false;
   bool exhausted = false;
+
+  // Reports a new finding, numbered by the execution (1-based) that showed it.
+  void add(Finding f, std::uint64_t execution) {
+    f.execution = execution;
+    if (options.on_finding) options.on_finding(f);
+    report.findings.push_back(std::move(f));
+  }
 };
 
 void run_search(Search& s, Strategy& strategy) {
@@ -370,7 +377,6 @@ void run_search(Search& s, Strategy& strategy) {
       if (!rep.divergence.empty()) {
         throw ModelError("the model is not deterministic: replaying a failing execution " + rep.divergence);
       }
-      std::vector<std::string> rep_keys;
       for (Finding& f : rep.findings) {
         std::string k;
         if (f.kind == FindingKind::lost_update || f.kind == FindingKind::data_race) {
@@ -388,9 +394,7 @@ void run_search(Search& s, Strategy& strategy) {
         if (std::find(fresh.begin(), fresh.end(), k) == fresh.end() || s.seen.count(k)) continue;
         s.seen.insert(k);
         f.key = k;
-        f.execution = report.stats.executions;
-        if (options.on_finding) options.on_finding(f);
-        report.findings.push_back(std::move(f));
+        s.add(std::move(f), report.stats.executions);
       }
     }
     if (s.predictor && options.predict_every > 0 &&
@@ -402,9 +406,7 @@ void run_search(Search& s, Strategy& strategy) {
         if (!s.seen.insert(k).second) continue;
         f.key = k;
         if (f.kind != FindingKind::data_race) stopping = true;
-        f.execution = report.stats.executions;
-        if (options.on_finding) options.on_finding(f);
-        report.findings.push_back(std::move(f));
+        s.add(std::move(f), report.stats.executions);
       }
     }
     if (options.on_progress) options.on_progress(report.stats, report.findings.size());
@@ -536,9 +538,8 @@ class Frame final : public DporLink {
     Report& report = search_.report;
     for (Finding& f : t.findings) {
       if (!search_.seen.insert(f.key).second) continue;
-      f.execution += report.stats.executions;
-      if (search_.options.on_finding) search_.options.on_finding(f);
-      report.findings.push_back(std::move(f));
+      const std::uint64_t at = report.stats.executions + f.execution;  // renumbered after this search's own
+      search_.add(std::move(f), at);
     }
     report.stats.executions += t.stats.executions;
     report.stats.blocked_executions += t.stats.blocked_executions;
