@@ -409,8 +409,7 @@ struct SourceDporStrategy::State {
     for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
       Node& n = nodes[k];
       if (n.wut.empty() || more_variants(n)) continue;
-      std::vector<Sleeper> done = n.done;  // as it will be when the branch is taken
-      if (!asleep(done, n.chosen)) done.push_back({n.chosen, n.acc_union});
+      std::vector<Sleeper> done = done_after_current(n);
       for (Wut& w : n.wut) {
         if (asleep(done, w.g) || asleep(n.sleep, w.g)) continue;  // will be passed over
         if (!contains(n.enabled, w.g)) break;
@@ -418,8 +417,9 @@ struct SourceDporStrategy::State {
         // again, which would void the task: wait until it has been quiet.
         if (!w.task && executions - w.grown < quiet_executions) break;
         if (w.task) {
-          if (w.task->state.load() != DporTask::done || w.task->void_()) break;
-          if (!asleep(done, w.g)) done.push_back({w.g, w.task->out->acc_union});
+          const StepAccesses* acc = finished(*w.task);
+          if (acc == nullptr) break;
+          done.push_back({w.g, *acc});
           continue;
         }
         auto t = make_task(k, w.g, std::move(done));
@@ -440,14 +440,13 @@ struct SourceDporStrategy::State {
     for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
       Node& n = nodes[k];
       if (n.backtrack.size() < 2 || more_variants(n)) continue;
-      std::vector<Sleeper> done = n.done;  // as it will be when the goroutine is taken
-      if (!asleep(done, n.chosen)) done.push_back({n.chosen, n.acc_union});
+      std::vector<Sleeper> done = done_after_current(n);
       for (GoroutineId g : n.backtrack) {
         if (asleep(done, g) || asleep(n.sleep, g)) continue;  // will be passed over
-        auto h = std::find_if(n.handed.begin(), n.handed.end(), [g](const auto& e) { return e.first == g; });
-        if (h != n.handed.end()) {
-          if (h->second->state.load() != DporTask::done || h->second->void_()) break;
-          done.push_back({g, h->second->out->acc_union});
+        if (auto h = find_handed(n, g); h != n.handed.end()) {
+          const StepAccesses* acc = finished(*h->second);
+          if (acc == nullptr) break;
+          done.push_back({g, *acc});
           continue;
         }
         auto t = make_task(k, g, std::move(done));
@@ -459,6 +458,27 @@ struct SourceDporStrategy::State {
     }
   }
 
+  // Point n's explored goroutines as they will be once the step it takes
+  // now is explored: the sleep set a later branch there starts from.
+  static std::vector<Sleeper> done_after_current(const Node& n) {
+    std::vector<Sleeper> done = n.done;
+    if (!asleep(done, n.chosen)) done.push_back({n.chosen, n.acc_union});
+    return done;
+  }
+
+  // The accesses of a handed-out branch's first step, once its task has
+  // finished and counts; null while it runs or when it is void.
+  static const StepAccesses* finished(const DporTask& t) {
+    if (t.state.load() != DporTask::done || t.void_()) return nullptr;
+    return &t.out->acc_union;
+  }
+
+  // Source sets: the task handed out for g's branch at point n, if any.
+  using Handed = std::vector<std::pair<GoroutineId, std::shared_ptr<DporTask>>>;
+  static Handed::iterator find_handed(Node& n, GoroutineId g) {
+    return std::find_if(n.handed.begin(), n.handed.end(), [g](const auto& e) { return e.first == g; });
+  }
+
   // A task for goroutine g's branch at point k: a copy of the path to it.
   std::shared_ptr<DporTask> make_task(std::size_t k, GoroutineId g, std::vector<Sleeper> done) const {
     auto t = std::make_shared<DporTask>();
@@ -467,7 +487,7 @@ struct SourceDporStrategy::State {
     st.optimal = optimal;
     st.root_choices = root_choices;
     st.nodes.resize(k + 1);
-    for (std::size_t m = 0; m <= k; ++m) {
+    for (std::size_t m = 0; m < k; ++m) {  // what replaying the path to k needs
       Node& c = st.nodes[m];
       c.chosen = nodes[m].chosen;
       c.choices = nodes[m].choices;
@@ -475,12 +495,8 @@ struct SourceDporStrategy::State {
       c.woken = nodes[m].woken;
       c.clock = nodes[m].clock;
     }
-    Node& b = st.nodes[k];
+    Node& b = st.nodes[k];  // the branch's step: run and analysed afresh by the task
     b.chosen = g;
-    b.choices.clear();
-    b.acc.clear();
-    b.woken.clear();
-    b.clock.clear();
     b.enabled = nodes[k].enabled;
     b.sleep = nodes[k].sleep;
     b.done = std::move(done);
@@ -489,7 +505,7 @@ struct SourceDporStrategy::State {
 
   // Source sets: the task that explores g's branch at node n, taken out of n.
   static std::shared_ptr<DporTask> take_handed(Node& n, GoroutineId g) {
-    auto h = std::find_if(n.handed.begin(), n.handed.end(), [g](const auto& e) { return e.first == g; });
+    auto h = find_handed(n, g);
     if (h == n.handed.end()) return nullptr;
     std::shared_ptr<DporTask> t = std::move(h->second);
     n.handed.erase(h);
@@ -727,14 +743,11 @@ bool SourceDporStrategy::next() {
         Wut w = std::move(n.wut.front());
         n.wut.erase(n.wut.begin());
         std::shared_ptr<DporTask> task = std::move(w.task);
-        if (task && (asleep(n.done, w.g) || asleep(n.sleep, w.g) || !contains(n.enabled, w.g))) {
-          task->cancelled = true;  // not reached: never handed out so
-          task.reset();
-        }
-        if (asleep(n.done, w.g) || asleep(n.sleep, w.g)) continue;
-        if (!contains(n.enabled, w.g)) {
-          // The sequence ends in an operation that waits here: try every goroutine that can move.
-          s.try_every_movable(n);
+        const bool passed = asleep(n.done, w.g) || asleep(n.sleep, w.g);
+        if (passed || !contains(n.enabled, w.g)) {
+          if (task) task->cancelled = true;  // not reached: never handed out so
+          // A sequence that ends in an operation that waits here: try every goroutine that can move.
+          if (!passed) s.try_every_movable(n);
           continue;
         }
         if (task && s.link->await(task)) {
