@@ -25,6 +25,7 @@ struct Spares {
   std::vector<std::unique_ptr<detail::Goroutine>> goroutines;
   std::vector<std::unique_ptr<detail::ObjectState>> objects;
   std::vector<detail::Goroutine*> woken;
+  std::vector<detail::Goroutine*> live;
   std::vector<Candidate> enabled;
   std::vector<Candidate> disabled;
 };
@@ -80,6 +81,7 @@ Execution::Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionO
   goroutines_.swap(spares.goroutine_list);
   objects_.swap(spares.objects);
   woken_.swap(spares.woken);
+  live_.swap(spares.live);
   enabled_.swap(spares.enabled);
   disabled_.swap(spares.disabled);
   result_ = std::move(spares.result);
@@ -98,12 +100,12 @@ Execution::~Execution() {
   objects_.clear();
   observers_.clear();
   woken_.clear();
-  enabled_.clear();
-  disabled_.clear();
+  live_.clear();
   spares.observers.swap(observers_);
   spares.goroutine_list.swap(goroutines_);
   spares.objects.swap(objects_);
   spares.woken.swap(woken_);
+  spares.live.swap(live_);
   spares.enabled.swap(enabled_);
   spares.disabled.swap(disabled_);
 }
@@ -128,10 +130,6 @@ void Execution::recycle(ExecutionResult&& r) {
 
 Execution* Execution::current() {
   return tls_execution;
-}
-
-GoroutineId Execution::my_id() const {
-  return current_ != nullptr ? current_->id : no_goroutine;
 }
 
 const Params& Execution::params() const {
@@ -286,6 +284,11 @@ GoroutineId Execution::spawn(std::function<void()> fn, std::source_location loc)
   g->state = State::fresh;
   Goroutine* raw = g.get();
   goroutines_.push_back(std::move(g));
+  live_.push_back(raw);
+  if (enabled_.size() < goroutines_.size()) {  // the candidate lists hold every goroutine
+    enabled_.resize(goroutines_.size());
+    disabled_.resize(goroutines_.size());
+  }
   woken_.push_back(raw);  // runs to its first scheduling point after this step
   return raw->id;
 }
@@ -314,6 +317,33 @@ void Execution::resume(Goroutine& g) {
   current_ = saved;
 }
 
+void Execution::collect_candidates() {
+  // One pass over the goroutines still alive: the finished ones leave the
+  // list, the pending ones go to the enabled or the disabled list. Objects
+  // that never disable an operation are not asked.
+  std::size_t keep = 0;
+  std::size_t ne = 0;
+  std::size_t nd = 0;
+  Candidate* en = enabled_.data();
+  Candidate* dis = disabled_.data();
+  for (Goroutine* g : live_) {
+    if (g->state == State::done) continue;
+    live_[keep++] = g;
+    if (g->state != State::pending) continue;
+    const detail::ObjectState* obj = g->obj;
+    if (obj == nullptr) {
+      en[ne++] = {g->id, g->op, no_object, g->loc};
+    } else if (!obj->can_disable || obj->enabled(*g, g->op)) {
+      en[ne++] = {g->id, g->op, obj->id, g->loc};
+    } else {
+      dis[nd++] = {g->id, g->op, obj->id, g->loc};
+    }
+  }
+  live_.resize(keep);
+  n_enabled_ = ne;
+  n_disabled_ = nd;
+}
+
 void Execution::run_woken() {
   // Woken and newly spawned goroutines run their local code up to their next
   // scheduling point; that code is invisible to others, so running it now is
@@ -340,25 +370,14 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
   bool main_done = false;
   while (!stop_) {
     main_done = goroutines_[0]->state == State::done;
-    enabled_.clear();
-    disabled_.clear();
-    for (auto& g : goroutines_) {
-      if (g->state != State::pending) continue;
-      if (g->obj == nullptr || g->obj->enabled(*g, g->op)) {
-        enabled_.push_back({g->id, g->op, g->obj != nullptr ? g->obj->id : no_object, g->loc});
-      } else {
-        disabled_.push_back({g->id, g->op, g->obj->id, g->loc});
-      }
-    }
-    if (enabled_.empty()) {
-      bool any_left = false;
-      for (auto& g : goroutines_) any_left = any_left || g->state != State::done;
+    collect_candidates();
+    if (n_enabled_ == 0) {
       if (!main_done) {
         result_.end = FindingKind::deadlock;
         result_.message = "all goroutines are asleep - deadlock!";
         result_.culprit = 0;
         collect_blocked(result_);
-      } else if (any_left) {
+      } else if (!live_.empty()) {  // main returned; the goroutines left all wait
         result_.end = FindingKind::goroutine_leak;
         collect_blocked(result_);
         result_.message = std::to_string(result_.blocked.size()) +
@@ -378,10 +397,10 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
       result_.where = enabled_.front().loc;
       break;
     }
-    scheduler_.disabled(disabled_);
-    std::size_t idx = scheduler_.pick(enabled_);
-    if (idx >= enabled_.size()) {
-      std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx, enabled_.size());
+    scheduler_.disabled({disabled_.data(), n_disabled_});
+    std::size_t idx = scheduler_.pick({enabled_.data(), n_enabled_});
+    if (idx >= n_enabled_) {
+      std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx, n_enabled_);
       std::abort();
     }
     Goroutine& g = *goroutines_[enabled_[idx].g];
@@ -391,13 +410,13 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
     run_woken();
   }
   result_.steps = steps_;
-  disabled_.clear();
-  for (auto& g : goroutines_) {
+  n_disabled_ = 0;
+  for (Goroutine* g : live_) {
     if (g->state == State::pending) {
-      disabled_.push_back({g->id, g->op, g->obj != nullptr ? g->obj->id : no_object, g->loc});
+      disabled_[n_disabled_++] = {g->id, g->op, g->obj != nullptr ? g->obj->id : no_object, g->loc};
     }
   }
-  scheduler_.end(disabled_);
+  scheduler_.end({disabled_.data(), n_disabled_});
   for (auto& g : goroutines_) {
     result_.goroutines.push_back({g->id, g->parent, g->created_at, g->state == State::done});
   }

@@ -21,6 +21,7 @@ std::string goroutine_list(const std::vector<GoroutineId>& gs) {
 
 class MutexState final : public ObjectState {
  public:
+  MutexState() { can_disable = true; }
   bool enabled(const Goroutine&, OpKind op) const override {
     return op != OpKind::mutex_lock || owner == no_goroutine;
   }
@@ -44,6 +45,7 @@ class MutexState final : public ObjectState {
 
 class RWMutexState final : public ObjectState {
  public:
+  RWMutexState() { can_disable = true; }
   bool enabled(const Goroutine&, OpKind op) const override {
     switch (op) {
       case OpKind::rw_lock:
@@ -92,6 +94,7 @@ class RWMutexState final : public ObjectState {
 
 class WaitGroupState final : public ObjectState {
  public:
+  WaitGroupState() { can_disable = true; }
   bool enabled(const Goroutine&, OpKind op) const override { return op != OpKind::wg_wait || counter == 0; }
   void describe_wait(const Goroutine&, OpKind, WaitInfo& out) const override {
     out.reason = "WaitGroup " + exec->object_name(id) + " counter is " + std::to_string(counter);
@@ -101,6 +104,7 @@ class WaitGroupState final : public ObjectState {
 
 class OnceState final : public ObjectState {
  public:
+  OnceState() { can_disable = true; }
   bool enabled(const Goroutine&, OpKind op) const override {
     return op != OpKind::once_do || done || running == no_goroutine;
   }
@@ -115,7 +119,7 @@ class OnceState final : public ObjectState {
 
 class CondState final : public ObjectState {
  public:
-  CondState(ObjectState* lock, bool read) : lock_obj(lock), read_side(read) {}
+  CondState(ObjectState* lock, bool read) : lock_obj(lock), read_side(read) { can_disable = true; }
   bool lock_free() const {
     if (auto* m = dynamic_cast<MutexState*>(lock_obj)) return m->owner == no_goroutine;
     auto* rw = static_cast<RWMutexState*>(lock_obj);

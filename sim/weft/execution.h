@@ -150,7 +150,7 @@ class Execution {
   // --- for the operations in sim/ ---
   static Execution* current();
   detail::Goroutine& me() { return *current_; }
-  GoroutineId my_id() const;
+  GoroutineId my_id() const;  // inline, below
   const Params& params() const;
   ObjectId register_object(detail::ObjectState* obj, std::string_view kind, std::string name,
                            std::source_location loc, std::int64_t aux = 0);
@@ -180,6 +180,7 @@ class Execution {
   static void goroutine_entry(void* arg);
   void resume(detail::Goroutine& g);
   void run_woken();
+  void collect_candidates();
   void unwind_all();
   void collect_blocked(ExecutionResult& r) const;
   void record_failure(FindingKind kind, std::string message, GoroutineId g, std::source_location where);
@@ -193,8 +194,16 @@ class Execution {
   std::vector<std::unique_ptr<detail::Goroutine>> goroutines_;
   std::vector<std::unique_ptr<detail::ObjectState>> objects_;
   std::vector<detail::Goroutine*> woken_;
+  // The goroutines not known to be done, in id order (pruned as the
+  // candidate lists are built), so that a step does not look at finished ones.
+  std::vector<detail::Goroutine*> live_;
+  // The candidate lists of the current step: the first n_enabled_ and
+  // n_disabled_ entries. Kept as large as the goroutine table, so that
+  // building them is plain stores, not a growth check per entry.
   std::vector<Candidate> enabled_;
   std::vector<Candidate> disabled_;
+  std::size_t n_enabled_ = 0;
+  std::size_t n_disabled_ = 0;
   detail::Goroutine* current_ = nullptr;
   std::uint64_t steps_ = 0;
   std::uint64_t epoch_ = 0;
@@ -218,6 +227,9 @@ class ObjectState {
   Execution* exec = nullptr;
   std::uint64_t epoch = 0;  // the execution that created it
   ObjectId id = no_object;
+  // False for objects whose operations are always enabled (Shared, Atomic,
+  // channels, which park instead): the scheduler then skips enabled().
+  bool can_disable = false;
 };
 
 struct Goroutine {
@@ -243,6 +255,14 @@ struct Goroutine {
   bool cond_notified = false;
   bool forever = false;  // parked by an operation nothing can complete (nil channel, select {})
 };
+
+}  // namespace detail
+
+inline GoroutineId Execution::my_id() const {
+  return current_ != nullptr ? current_->id : no_goroutine;
+}
+
+namespace detail {
 
 // Looks up the running execution; throws a clear error outside one.
 Execution& exec_for(const char* what);
