@@ -22,6 +22,7 @@
 #include "weft/dpor.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace weft::check {
 
@@ -339,17 +340,107 @@ struct SourceDporStrategy::State {
 
   // Finds the races of an operation of goroutine q with accesses `acc`
   // against the steps before `top`; sets `c` (whose memory is reused) to q's
-  // clock including them.
+  // clock including them. A race is an earlier conflicting step of another
+  // goroutine that nothing orders before q's operation; the steps are looked
+  // at latest first, each race's clock joined into c, so that an earlier step
+  // ordered before a later race is not one.
   void races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report, Clock& c) {
     c = clock_of(q);
-    for (std::size_t j = top; j-- > 0;) {
+    if (!candidates(acc, top)) {
+      // Every earlier step (a select that has not chosen, or a step that
+      // ended the execution: they conflict with too much to look up).
+      cands.clear();
+      for (std::size_t j = top; j-- > 0;) {
+        if (conflict(nodes[j].acc, acc)) cands.push_back(static_cast<std::uint32_t>(j));
+      }
+    }
+    for (const std::uint32_t j : cands) {
       const Node& nj = nodes[j];
-      if (nj.chosen == q || !conflict(nj.acc, acc)) continue;
+      if (nj.chosen == q) continue;
       if (at(c, nj.chosen) < j + 1) {
         if (report) reverse(j, q, acc, c, top);
         join(c, nj.clock);
       }
     }
+  }
+
+  // --- the path's index of accesses ---
+  // For every object, the steps of the path (in order) that touched it and
+  // whether they wrote it. The race analysis needs, of the earlier steps
+  // that conflict with an access, only the latest ones: a write of x and the
+  // reads of x after it (for a write of x), or the last write of x (for a
+  // read): every other conflicting step conflicts with one of those and so
+  // is ordered before it already. That is a handful of steps where scanning
+  // the path would look at every one.
+  struct Touch {
+    std::uint32_t step;
+    bool write;
+  };
+  std::vector<std::vector<Touch>> by_slot;                         // by object slot (see slot_of)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> touch_log;  // (step, slot), in the order added
+  std::size_t indexed = 0;                                         // the index covers steps [0, indexed)
+  std::vector<std::uint32_t> cands;                                // candidate steps, latest first
+
+  static std::uint32_t slot_of(ObjectId obj) {
+    // The virtual objects first (everything, goroutine_table, any_channel), then real ids.
+    return obj >= everything ? static_cast<std::uint32_t>(no_object - obj - 1) : obj + 3;
+  }
+  static constexpr std::uint32_t any_channel_slot = 0;  // slot_of(any_channel)
+  static constexpr std::uint32_t everything_slot = 2;   // slot_of(everything)
+
+  void index_step(std::size_t k) {
+    const auto step = static_cast<std::uint32_t>(k);
+    for (const Access& a : nodes[k].acc) {
+      const std::uint32_t slot = slot_of(a.obj);
+      if (by_slot.size() <= slot) by_slot.resize(slot + 1);
+      std::vector<Touch>& list = by_slot[slot];
+      if (!list.empty() && list.back().step == step) {  // the same object twice in one step
+        list.back().write = list.back().write || a.kind == Access::write;
+        continue;
+      }
+      list.push_back({step, a.kind == Access::write});
+      touch_log.emplace_back(step, slot);
+    }
+    indexed = k + 1;
+  }
+
+  // Makes the index cover exactly the steps before `k`, for a run that
+  // analyses the path from step k on.
+  void reindex(std::size_t k) {
+    while (!touch_log.empty() && touch_log.back().first >= k) {
+      by_slot[touch_log.back().second].pop_back();
+      touch_log.pop_back();
+    }
+    indexed = std::min(indexed, k);
+    while (indexed < k) index_step(indexed);
+  }
+
+  // The latest steps before `top` that conflict with `acc`, in cands, latest
+  // first. False when `acc` needs a scan of the whole path instead.
+  bool candidates(const StepAccesses& acc, std::size_t top) {
+    if (indexed != top) return false;
+    if ((acc.mask() & (StepAccesses::has_any_channel | StepAccesses::has_everything)) != 0) return false;
+    cands.clear();
+    auto last = [&](std::uint32_t slot, bool writes_only) {
+      if (slot >= by_slot.size()) return;
+      const std::vector<Touch>& list = by_slot[slot];
+      for (std::size_t i = list.size(); i-- > 0;) {
+        if (list[i].write || !writes_only) cands.push_back(list[i].step);
+        if (list[i].write) return;
+      }
+    };
+    bool channel = false;
+    for (const Access& a : acc) {
+      last(slot_of(a.obj), a.kind == Access::read);
+      channel = channel || a.channel;
+    }
+    if (channel) last(any_channel_slot, true);
+    last(everything_slot, true);
+    if (cands.size() > 1) {
+      std::sort(cands.begin(), cands.end(), std::greater<>());
+      cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+    }
+    return true;
   }
 
   // The running step is over: compute its clock and analyse its races.
@@ -367,6 +458,7 @@ struct SourceDporStrategy::State {
       races(n.chosen, n.acc, k, true, c);
       if (c.size() <= n.chosen) c.resize(n.chosen + 1, 0);
       c[n.chosen] = static_cast<std::uint32_t>(k + 1);
+      if (indexed == k) index_step(k);
     }
     const Node& done = nodes[k];
     clock_of(done.chosen) = done.clock;
@@ -576,6 +668,7 @@ void SourceDporStrategy::link(DporLink* link) {
 void SourceDporStrategy::begin(Execution& x) {
   s_->x = &x;
   ++s_->executions;
+  s_->reindex(s_->fresh_from);
   x.add_observer(&s_->feed);
   s_->next_node = 0;
   s_->cur = -1;
