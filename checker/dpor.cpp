@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 
 namespace weft::check {
 
@@ -60,12 +61,116 @@ struct Choice {
 // A wakeup tree: the sequences still to explore from a scheduling point,
 // leftmost first, sharing prefixes. A node is one step: a goroutine and what
 // that step accessed when the sequence was recorded.
+//
+// The nodes of all the trees of a search live in one pool (Wuts) and link to
+// each other by index: a tree is the index of its first branch, siblings are
+// chained left to right. Sequences are recorded, taken apart and handed
+// down the path a step at a time, hundreds of thousands of times; as nested
+// vectors each of those moves was an allocation.
+inline constexpr std::uint32_t nil = std::numeric_limits<std::uint32_t>::max();
+
 struct Wut {
   GoroutineId g = no_goroutine;
+  std::uint32_t child = nil;  // first branch below this step
+  std::uint32_t next = nil;   // next sibling to the right
+  std::uint64_t grown = 0;    // the execution that last added to this branch
   StepAccesses acc;
-  std::vector<Wut> children;
   std::shared_ptr<DporTask> task;  // a branch of a scheduling point handed to another thread
-  std::uint64_t grown = 0;         // the execution that last added to this branch
+};
+
+class Wuts {
+ public:
+  Wut& operator[](std::uint32_t i) { return nodes_[i]; }
+  const Wut& operator[](std::uint32_t i) const { return nodes_[i]; }
+
+  std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown) {
+    std::uint32_t i;
+    if (free_.empty()) {
+      i = static_cast<std::uint32_t>(nodes_.size());
+      nodes_.emplace_back();
+    } else {
+      i = free_.back();
+      free_.pop_back();
+    }
+    Wut& w = nodes_[i];
+    w.g = g;
+    w.child = nil;
+    w.next = nil;
+    w.grown = grown;
+    if (acc != nullptr) {
+      w.acc = *acc;
+    } else {
+      w.acc.clear();
+    }
+    return i;
+  }
+
+  // Frees one node whose branches were taken elsewhere.
+  void drop_one(std::uint32_t i) {
+    nodes_[i].task.reset();
+    free_.push_back(i);
+  }
+
+  // Frees the siblings from `first` on and everything below them.
+  void drop(std::uint32_t first) {
+    if (first == nil) return;
+    stack_.push_back(first);
+    while (!stack_.empty()) {
+      const std::uint32_t i = stack_.back();
+      stack_.pop_back();
+      const Wut& w = nodes_[i];
+      if (w.next != nil) stack_.push_back(w.next);
+      if (w.child != nil) stack_.push_back(w.child);
+      drop_one(i);
+    }
+  }
+
+  // A copy of the siblings from `first` on (of `from`, which may be this
+  // pool) and of everything below them; returns the copy's first.
+  std::uint32_t copy(const Wuts& from, std::uint32_t first) {
+    if (first == nil) return nil;
+    const Wut src = from[first];  // by value: making nodes may move the pool
+    const std::uint32_t head = make(src.g, &src.acc, src.grown);
+    nodes_[head].task = src.task;
+    const std::uint32_t child = copy(from, src.child);
+    nodes_[head].child = child;
+    std::uint32_t prev = head;
+    for (std::uint32_t i = src.next; i != nil;) {
+      const Wut sib = from[i];
+      const std::uint32_t c = make(sib.g, &sib.acc, sib.grown);
+      nodes_[c].task = sib.task;
+      const std::uint32_t below = copy(from, sib.child);
+      nodes_[c].child = below;
+      nodes_[prev].next = c;
+      prev = c;
+      i = sib.next;
+    }
+    return head;
+  }
+
+  // Takes the first of the siblings at `head` out of the list.
+  std::uint32_t pop_front(std::uint32_t& head) {
+    const std::uint32_t i = head;
+    head = nodes_[i].next;
+    nodes_[i].next = nil;
+    return i;
+  }
+
+  // Appends node i as the rightmost of the siblings at `head`.
+  void push_back(std::uint32_t& head, std::uint32_t i) {
+    if (head == nil) {
+      head = i;
+      return;
+    }
+    std::uint32_t last = head;
+    while (nodes_[last].next != nil) last = nodes_[last].next;
+    nodes_[last].next = i;
+  }
+
+ private:
+  std::vector<Wut> nodes_;
+  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> stack_;
 };
 
 // One step of a reversing sequence v, while it is being inserted.
@@ -111,9 +216,9 @@ struct Node {
   std::vector<GoroutineId> backtrack;  // goroutines to try from here (tried ones included)
   // source sets: backtrack goroutines handed to another thread
   std::vector<std::pair<GoroutineId, std::shared_ptr<DporTask>>> handed;
-  std::vector<Sleeper> done;  // goroutines fully explored from here
-  std::vector<Wut> wut;       // optimal mode: sequences still to explore from here
-  std::vector<Wut> follow;    // optimal mode: the chosen branch's rest, for the next point
+  std::vector<Sleeper> done;   // goroutines fully explored from here
+  std::uint32_t wut = nil;     // optimal mode: sequences still to explore from here (a tree in Wuts)
+  std::uint32_t follow = nil;  // optimal mode: the chosen branch's rest, for the next point
   // --- the step taken ---
   GoroutineId chosen = no_goroutine;
   std::vector<Choice> choices;
@@ -153,6 +258,7 @@ struct DporTask::Start {
   bool optimal = true;
   std::vector<Node> nodes;  // the path to the branch; the last node takes the branch
   std::vector<Choice> root_choices;
+  Wuts wuts;  // the branch's wakeup subtree (the last node's follow)
 };
 
 struct DporTask::Out {
@@ -180,16 +286,28 @@ struct SourceDporStrategy::State {
   Execution* x = nullptr;
   std::vector<Node> nodes;  // the path: the first `depth`; the rest are kept for reuse
   std::size_t depth = 0;
+  Wuts wuts;                         // the nodes of every wakeup tree of the path
   std::vector<Choice> root_choices;  // choices before the first pick
   std::size_t fresh_from = 0;        // nodes before this replay a step analysed in an earlier execution
   std::size_t next_node = 0;         // index of the next pick
   std::ptrdiff_t cur = -1;           // the node whose step is running
   std::size_t choice_pos = 0;
-  std::vector<Clock> clocks;                                  // per goroutine
-  std::vector<std::pair<GoroutineId, StepAccesses>> waiting;  // the first waiting_count are current
+  std::vector<Clock> clocks;  // per goroutine
+  // The operations waiting at a scheduling point that cannot move: the first
+  // waiting_count are current. An entry keeps its accesses while the same
+  // goroutine waits at the same operation (step after step, for a blocked
+  // Lock); begin() forgets them, as object ids mean other objects in another run.
+  struct Waiting {
+    GoroutineId g = no_goroutine;
+    OpKind op = OpKind::spawn;
+    ObjectId obj = no_object;
+    StepAccesses acc;
+  };
+  std::vector<Waiting> waiting;
   std::size_t waiting_count = 0;
   bool started = false;
   Clock scratch;
+  std::vector<VStep> vsteps;  // the sequence being inserted (memory kept between insertions)
   // Parallel exploration: the last node of the path a task was given (-1:
   // the whole search), where its records go, and the threads' link.
   std::ptrdiff_t base = -1;
@@ -272,7 +390,8 @@ struct SourceDporStrategy::State {
   void insert(std::size_t j, GoroutineId q, const StepAccesses& acc, const Clock& c, std::size_t top) {
     Node& pre = nodes[j];
     const GoroutineId pj = pre.chosen;
-    std::vector<VStep> v;
+    std::vector<VStep>& v = vsteps;  // reused: one insertion after another
+    v.clear();
     for (std::size_t m = j + 1; m < top; ++m) {
       const Node& nm = nodes[m];
       if (at(nm.clock, pj) >= j + 1) continue;  // after j
@@ -308,34 +427,40 @@ struct SourceDporStrategy::State {
     // reached first, the rest of v goes below it: exploring the leaf with an
     // arbitrary continuation would not always reach v's class, because sleep
     // sets (built from other branches) can keep its continuation out.
-    std::vector<Wut>* level = &pre.wut;
-    Wut* branch = nullptr;  // the branch of j's tree v goes into
+    std::uint32_t parent = nil;  // the tree node whose branches `level` lists (nil: j's tree)
+    std::uint32_t branch = nil;  // the branch of j's tree v goes into
     while (true) {
       if (v.empty()) return;
+      const std::uint32_t level = parent == nil ? pre.wut : wuts[parent].child;
       bool descended = false;
-      for (Wut& w : *level) {
-        const std::ptrdiff_t i = weak_initial(v, w.g, w.acc);
-        if (i < 0) continue;
-        if (static_cast<std::size_t>(i) < v.size()) v.erase(v.begin() + i);
-        if (branch == nullptr) branch = &w;
-        level = &w.children;
+      for (std::uint32_t i = level; i != nil; i = wuts[i].next) {
+        const std::ptrdiff_t at_v = weak_initial(v, wuts[i].g, wuts[i].acc);
+        if (at_v < 0) continue;
+        if (static_cast<std::size_t>(at_v) < v.size()) v.erase(v.begin() + at_v);
+        if (branch == nil) branch = i;
+        parent = i;
         descended = true;
         break;
       }
       if (!descended) break;
     }
-    if (branch != nullptr) branch->grown = executions;
-    if (branch != nullptr && branch->task) {
-      // A task explores that branch from its tree as it was: void.
-      branch->task->cancelled = true;
-      branch->task.reset();
+    if (branch != nil) {
+      Wut& b = wuts[branch];
+      b.grown = executions;
+      if (b.task) {
+        // A task explores that branch from its tree as it was: void.
+        b.task->cancelled = true;
+        b.task.reset();
+      }
     }
-    // Add the rest of v as a new rightmost branch.
-    std::vector<Wut>* at_level = level;
-    for (const VStep& st : v) {
-      at_level->push_back({st.g, *st.acc, {}, {}, executions});
-      at_level = &at_level->back().children;
+    // Add the rest of v as a new rightmost branch: a chain, built from its end.
+    std::uint32_t chain = nil;
+    for (std::size_t i = v.size(); i-- > 0;) {
+      const std::uint32_t w = wuts.make(v[i].g, v[i].acc, executions);
+      wuts[w].child = chain;
+      chain = w;
     }
+    wuts.push_back(parent == nil ? pre.wut : wuts[parent].child, chain);
   }
 
   // Finds the races of an operation of goroutine q with accesses `acc`
@@ -467,19 +592,18 @@ struct SourceDporStrategy::State {
 
   // Operations that wait (disabled, or left at the end) race like steps.
   void check_waiting(std::size_t top) {
-    for (std::size_t i = 0; i < waiting_count; ++i)
-      races(waiting[i].first, waiting[i].second, top, true, scratch);
+    for (std::size_t i = 0; i < waiting_count; ++i) races(waiting[i].g, waiting[i].acc, top, true, scratch);
   }
 
   // Optimal mode, when a sequence cannot go on at node n: a one-step branch
   // for every goroutine that can move there and is not explored, asleep or
   // already a branch (what source sets do).
-  static void try_every_movable(Node& n) {
+  void try_every_movable(Node& n) {
     for (GoroutineId g : n.enabled) {
       if (g == n.chosen || asleep(n.done, g) || asleep(n.sleep, g)) continue;
-      if (std::none_of(n.wut.begin(), n.wut.end(), [g](const Wut& w) { return w.g == g; })) {
-        n.wut.push_back({g, {}, {}, {}});
-      }
+      bool present = false;
+      for (std::uint32_t i = n.wut; i != nil && !present; i = wuts[i].next) present = wuts[i].g == g;
+      if (!present) wuts.push_back(n.wut, wuts.make(g, nullptr, 0));
     }
   }
 
@@ -500,9 +624,10 @@ struct SourceDporStrategy::State {
     }
     for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
       Node& n = nodes[k];
-      if (n.wut.empty() || more_variants(n)) continue;
+      if (n.wut == nil || more_variants(n)) continue;
       std::vector<Sleeper> done = done_after_current(n);
-      for (Wut& w : n.wut) {
+      for (std::uint32_t i = n.wut; i != nil; i = wuts[i].next) {
+        Wut& w = wuts[i];
         if (asleep(done, w.g) || asleep(n.sleep, w.g)) continue;  // will be passed over
         if (!contains(n.enabled, w.g)) break;
         // A branch that grew in the last few executions is likely to grow
@@ -515,9 +640,12 @@ struct SourceDporStrategy::State {
           continue;
         }
         auto t = make_task(k, w.g, std::move(done));
-        Node& b = t->start->nodes[k];
-        b.follow = w.children;
-        for (Wut& f : b.follow) f.grown = 0;  // the task counts its own executions
+        DporTask::Start& st = *t->start;
+        Node& b = st.nodes[k];
+        b.follow = st.wuts.copy(wuts, w.child);
+        for (std::uint32_t f = b.follow; f != nil; f = st.wuts[f].next) {
+          st.wuts[f].grown = 0;  // the task counts its own executions
+        }
         w.task = t;
         link->publish(std::move(t));
         return;
@@ -616,7 +744,8 @@ struct SourceDporStrategy::State {
         add_source(ins.j, ins.initials);
         continue;
       }
-      std::vector<VStep> v;
+      std::vector<VStep>& v = vsteps;
+      v.clear();
       for (const LoggedStep& st : ins.v) v.push_back({st.g, &st.acc, st.pos, &st.clock});
       apply(ins.j, v);
     }
@@ -636,8 +765,10 @@ struct SourceDporStrategy::State {
     n.backtrack.clear();
     n.handed.clear();
     n.done.clear();
-    n.wut.clear();
-    n.follow.clear();
+    wuts.drop(n.wut);
+    wuts.drop(n.follow);
+    n.wut = nil;
+    n.follow = nil;
     n.chosen = no_goroutine;
     n.choices.clear();
     n.acc.clear();
@@ -653,6 +784,7 @@ SourceDporStrategy::SourceDporStrategy(bool optimal)
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
     : s_(std::make_unique<State>(*this, task.start->optimal)), optimal_(task.start->optimal) {
   s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
+  s_->wuts = std::move(task.start->wuts);
   s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;
   task.start.reset();
@@ -675,6 +807,7 @@ void SourceDporStrategy::begin(Execution& x) {
   s_->choice_pos = 0;
   for (Clock& c : s_->clocks) c.clear();  // in place: an empty clock reads as all zeros
   s_->waiting_count = 0;
+  for (auto& w : s_->waiting) w.g = no_goroutine;
   blocked_ = false;
 }
 
@@ -684,9 +817,14 @@ void SourceDporStrategy::disabled(std::span<const Candidate> waiting) {
   if (s.waiting.size() < waiting.size()) s.waiting.resize(waiting.size());
   s.waiting_count = waiting.size();
   for (std::size_t i = 0; i < waiting.size(); ++i) {
-    s.waiting[i].first = waiting[i].g;
-    s.waiting[i].second.clear();
-    add_pending_accesses(waiting[i].op, waiting[i].obj, s.lock_of_cond, s.waiting[i].second);
+    State::Waiting& w = s.waiting[i];
+    const Candidate& c = waiting[i];
+    if (w.g == c.g && w.op == c.op && w.obj == c.obj) continue;
+    w.g = c.g;
+    w.op = c.op;
+    w.obj = c.obj;
+    w.acc.clear();
+    add_pending_accesses(c.op, c.obj, s.lock_of_cond, w.acc);
   }
 }
 
@@ -726,20 +864,25 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
   }
   s.check_waiting(k);
   std::size_t idx = enabled.size();
-  if (s.optimal && k > 0 && !s.nodes[k - 1].follow.empty()) {
+  if (s.optimal && k > 0 && s.nodes[k - 1].follow != nil) {
     // Continue the sequence of the wakeup tree that led here.
     Node& prev = s.nodes[k - 1];
     if (prev.choices.empty()) {
-      n.wut = std::move(prev.follow);  // no other variant of that step will need it
+      n.wut = prev.follow;  // no other variant of that step will need it
+      prev.follow = nil;
     } else {
-      n.wut = prev.follow;
+      n.wut = s.wuts.copy(s.wuts, prev.follow);
     }
-    Wut first = std::move(n.wut.front());
-    n.wut.erase(n.wut.begin());
+    const std::uint32_t first = s.wuts.pop_front(n.wut);
+    const GoroutineId fg = s.wuts[first].g;
     for (std::size_t i = 0; i < enabled.size(); ++i) {
-      if (enabled[i].g == first.g) idx = i;
+      if (enabled[i].g == fg) idx = i;
     }
-    if (idx != enabled.size()) n.follow = std::move(first.children);
+    if (idx != enabled.size()) {
+      n.follow = s.wuts[first].child;
+      s.wuts[first].child = nil;
+    }
+    s.wuts.drop(first);
   }
   if (idx == enabled.size()) {
     for (std::size_t i = 0; i < enabled.size(); ++i) {
@@ -830,26 +973,32 @@ bool SourceDporStrategy::next() {
     }
     if (!asleep(n.done, n.chosen)) n.done.push_back({n.chosen, n.acc_union});
     GoroutineId g = no_goroutine;
-    n.follow.clear();
+    s.wuts.drop(n.follow);
+    n.follow = nil;
     if (s.optimal) {
-      while (!n.wut.empty() && g == no_goroutine) {
-        Wut w = std::move(n.wut.front());
-        n.wut.erase(n.wut.begin());
+      while (n.wut != nil && g == no_goroutine) {
+        const std::uint32_t wi = s.wuts.pop_front(n.wut);
+        Wut& w = s.wuts[wi];
+        const GoroutineId wg = w.g;
         std::shared_ptr<DporTask> task = std::move(w.task);
-        const bool passed = asleep(n.done, w.g) || asleep(n.sleep, w.g);
-        if (passed || !contains(n.enabled, w.g)) {
+        const bool passed = asleep(n.done, wg) || asleep(n.sleep, wg);
+        if (passed || !contains(n.enabled, wg)) {
+          s.wuts.drop(wi);
           if (task) task->cancelled = true;  // not reached: never handed out so
           // A sequence that ends in an operation that waits here: try every goroutine that can move.
           if (!passed) s.try_every_movable(n);
           continue;
         }
         if (task && s.link->await(task)) {
+          s.wuts.drop(wi);
           // Another thread explored this branch: take its results in its place.
-          if (!s.take(*task, k, w.g)) return false;
+          if (!s.take(*task, k, wg)) return false;
           continue;
         }
-        g = w.g;
-        n.follow = std::move(w.children);
+        g = wg;
+        n.follow = w.child;
+        w.child = nil;
+        s.wuts.drop(wi);
       }
     } else {
       for (bool again = true; again;) {
