@@ -118,13 +118,20 @@ void RaceDetector::access(Execution&, const Event& e, bool write) {
   if (v.written && v.write.g != g && v.write.clock > me.get(v.write.g)) report(e.obj, v.write, e);
   if (write) {
     for (const Access& r : v.reads) {
-      if (r.clock > 0 && r.g != g && r.clock > me.get(r.g)) report(e.obj, r, e);
+      if (r.g != g && r.clock > me.get(r.g)) report(e.obj, r, e);
     }
     v.reads.clear();
     v.written = true;
     v.write = {me.get(g), g, raw_site(e)};
   } else {
-    grow(v.reads, g) = {me.get(g), g, raw_site(e)};
+    // Kept in goroutine order: a write that races with several reads reports them in that order.
+    const Access a{me.get(g), g, raw_site(e)};
+    auto it = std::find_if(v.reads.begin(), v.reads.end(), [g](const Access& r) { return r.g >= g; });
+    if (it != v.reads.end() && it->g == g) {
+      *it = a;
+    } else {
+      v.reads.insert(it, a);
+    }
   }
 }
 
@@ -177,9 +184,9 @@ void RaceDetector::on_event(Execution& x, const Event& e) {
   switch (e.op) {
     case OpKind::spawn:
       if (e.partner != no_goroutine) {
-        VectorClock child = vc(g);
+        VectorClock& child = vc(e.partner);  // first: it may grow the table
+        child = vc(g);
         child.set(e.partner, 1);
-        vc(e.partner) = child;
       }
       break;
     case OpKind::chan_send:
@@ -259,7 +266,7 @@ void LostUpdateDetector::begin(Execution&) {
   for (Var& v : vars_) {  // in place, as RaceDetector::begin does
     v.writes = 0;
     v.last_write = {};
-    v.last.clear();
+    std::fill(v.last.begin(), v.last.end(), Last{});
   }
   issues_.clear();
 }

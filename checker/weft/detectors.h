@@ -59,7 +59,7 @@ class RaceDetector final : public Observer {
   struct Var {
     bool written = false;
     Access write;
-    std::vector<Access> reads;  // last read per goroutine (indexed by g; clock 0 = none)
+    std::vector<Access> reads;  // since the last write: each reading goroutine's last read, by goroutine
   };
   struct ChanClocks {
     std::vector<VectorClock> sent;      // C_m: the sender's clock, by message number

@@ -19,7 +19,9 @@ class VectorClock {
   void tick(GoroutineId g) { set(g, get(g) + 1); }
   void join(const VectorClock& o) {
     if (o.t_.size() > t_.size()) t_.resize(o.t_.size(), 0);
-    for (std::size_t i = 0; i < o.t_.size(); ++i) t_[i] = std::max(t_[i], o.t_[i]);
+    std::uint32_t* to = t_.data();
+    const std::uint32_t* from = o.t_.data();
+    for (std::size_t i = 0, n = o.t_.size(); i < n; ++i) to[i] = std::max(to[i], from[i]);
   }
   // Every component <= the other's.
   bool leq(const VectorClock& o) const {
@@ -28,7 +30,9 @@ class VectorClock {
     }
     return true;
   }
-  void clear() { t_.clear(); }
+  // Back to all zeros. The size stays: a clock that is cleared and used again
+  // run after run (the detectors keep theirs) stops growing after the first.
+  void clear() { std::fill(t_.begin(), t_.end(), 0); }
 
  private:
   std::vector<std::uint32_t> t_;
