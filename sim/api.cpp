@@ -6,13 +6,18 @@
 
 namespace weft {
 
-GoroutineId go(std::function<void()> f, std::source_location loc) {
-  Execution& x = detail::exec_for("go");
-  if (!x.point(OpKind::spawn, nullptr, loc)) return no_goroutine;
-  const GoroutineId child = x.spawn(std::move(f), loc);
-  x.emit({.g = x.my_id(), .op = OpKind::spawn, .partner = child, .loc = loc});
-  return child;
+namespace detail {
+
+bool before_spawn(std::source_location loc) {
+  return exec_for("go").point(OpKind::spawn, nullptr, loc);
 }
+
+void after_spawn(GoroutineId child, std::source_location loc) {
+  Execution& x = *Execution::current();
+  x.emit({.g = x.my_id(), .op = OpKind::spawn, .partner = child, .loc = loc});
+}
+
+}  // namespace detail
 
 std::size_t choose(std::size_t n, std::source_location loc) {
   Execution& x = detail::exec_for("choose");

@@ -23,7 +23,8 @@ struct Spares {
   std::vector<Observer*> observers;
   std::vector<std::unique_ptr<detail::Goroutine>> goroutine_list;
   std::vector<std::unique_ptr<detail::Goroutine>> goroutines;
-  std::vector<std::unique_ptr<detail::ObjectState>> objects;
+  std::vector<detail::ObjectState*> objects;
+  detail::Arena arena;
   std::vector<detail::Goroutine*> woken;
   std::vector<detail::Goroutine*> live;
   std::vector<Candidate> enabled;
@@ -80,6 +81,7 @@ Execution::Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionO
   observers_.swap(spares.observers);
   goroutines_.swap(spares.goroutine_list);
   objects_.swap(spares.objects);
+  std::swap(arena_, spares.arena);
   woken_.swap(spares.woken);
   live_.swap(spares.live);
   enabled_.swap(spares.enabled);
@@ -97,13 +99,14 @@ void Execution::note(Decision d) {
 
 Execution::~Execution() {
   goroutines_.clear();  // empty unless run() never ran or did not finish
-  objects_.clear();
+  destroy_objects();
   observers_.clear();
   woken_.clear();
   live_.clear();
   spares.observers.swap(observers_);
   spares.goroutine_list.swap(goroutines_);
   spares.objects.swap(objects_);
+  std::swap(spares.arena, arena_);
   spares.woken.swap(woken_);
   spares.live.swap(live_);
   spares.enabled.swap(enabled_);
@@ -263,7 +266,13 @@ std::size_t Execution::choose(std::size_t n, ChoiceKind why) {
   return c;
 }
 
-GoroutineId Execution::spawn(std::function<void()> fn, std::source_location loc) {
+void Execution::destroy_objects() {
+  for (detail::ObjectState* obj : objects_) obj->~ObjectState();
+  objects_.clear();
+  arena_.reset();
+}
+
+detail::Goroutine& Execution::new_goroutine(std::source_location loc) {
   if (goroutines_.size() >= options_.max_goroutines && !goroutines_.empty()) {
     fail(FindingKind::panic,
          "limit: goroutines per execution (" + std::to_string(options_.max_goroutines) +
@@ -280,7 +289,6 @@ GoroutineId Execution::spawn(std::function<void()> fn, std::source_location loc)
   g->id = static_cast<GoroutineId>(goroutines_.size());
   g->parent = current_ != nullptr ? current_->id : no_goroutine;
   g->created_at = loc;
-  g->fn = std::move(fn);
   g->state = State::fresh;
   Goroutine* raw = g.get();
   goroutines_.push_back(std::move(g));
@@ -290,7 +298,7 @@ GoroutineId Execution::spawn(std::function<void()> fn, std::source_location loc)
     disabled_.resize(goroutines_.size());
   }
   woken_.push_back(raw);  // runs to its first scheduling point after this step
-  return raw->id;
+  return *raw;
 }
 
 void Execution::emit(const Event& e, std::string text) {
@@ -421,7 +429,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
     result_.goroutines.push_back({g->id, g->parent, g->created_at, g->state == State::done});
   }
   unwind_all();
-  objects_.clear();
+  destroy_objects();
   if (options_.record) {
     for (ObjectId id = 0; id < result_.object_names.size(); ++id) {
       if (result_.object_names[id].empty()) result_.object_names[id] = object_name_of(result_, id);

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "weft/arena.h"
+#include "weft/body.h"
 #include "weft/fiber.h"
 #include "weft/misuse.h"
 #include "weft/op.h"
@@ -154,11 +156,11 @@ class Execution {
   const Params& params() const;
   ObjectId register_object(detail::ObjectState* obj, std::string_view kind, std::string name,
                            std::source_location loc, std::int64_t aux = 0);
+  // A new object of this execution, destroyed when it ends.
   template <class T, class... A>
   T* make_object(A&&... args) {
-    auto obj = std::make_unique<T>(std::forward<A>(args)...);
-    T* raw = obj.get();
-    objects_.push_back(std::move(obj));
+    T* raw = ::new (arena_.allocate(sizeof(T), alignof(T))) T(std::forward<A>(args)...);
+    objects_.push_back(raw);
     return raw;
   }
   // A scheduling point before `op`. Returns false when the operation must be
@@ -171,7 +173,9 @@ class Execution {
   static bool still_parked(const detail::Goroutine& g, std::uint64_t ticket);
   void wake(detail::Goroutine& g);
   std::size_t choose(std::size_t n, ChoiceKind why);
-  GoroutineId spawn(std::function<void()> fn, std::source_location loc);
+  // A new goroutine that runs f (its first step comes after the current one).
+  template <class F>
+  GoroutineId spawn(F&& f, std::source_location loc);  // inline, below
   void emit(const Event& e, std::string text = {});
   // Ends the execution now with a finding raised by the running goroutine.
   [[noreturn]] void fail(FindingKind kind, std::string message, std::source_location where);
@@ -185,6 +189,8 @@ class Execution {
   void collect_blocked(ExecutionResult& r) const;
   void record_failure(FindingKind kind, std::string message, GoroutineId g, std::source_location where);
   void note(Decision d);  // appends to the schedule (and the journal)
+  detail::Goroutine& new_goroutine(std::source_location loc);
+  void destroy_objects();
 
   Scheduler& scheduler_;
   detail::StackPool& stacks_;
@@ -192,7 +198,8 @@ class Execution {
   detail::Journal* journal_ = nullptr;  // a supervisor watches this execution (isolate.h)
   std::vector<Observer*> observers_;
   std::vector<std::unique_ptr<detail::Goroutine>> goroutines_;
-  std::vector<std::unique_ptr<detail::ObjectState>> objects_;
+  std::vector<detail::ObjectState*> objects_;  // in arena_, in creation order
+  detail::Arena arena_;
   std::vector<detail::Goroutine*> woken_;
   // The goroutines not known to be done, in id order (pruned as the
   // candidate lists are built), so that a step does not look at finished ones.
@@ -245,7 +252,7 @@ struct Goroutine {
   std::source_location loc;
 
   Fiber fiber;
-  std::function<void()> fn;
+  Body fn;
   bool kill = false;
   std::uint64_t park_ticket = 0;
   // Results handed over by the goroutine that completes a parked operation.
@@ -260,6 +267,13 @@ struct Goroutine {
 
 inline GoroutineId Execution::my_id() const {
   return current_ != nullptr ? current_->id : no_goroutine;
+}
+
+template <class F>
+GoroutineId Execution::spawn(F&& f, std::source_location loc) {
+  detail::Goroutine& g = new_goroutine(loc);
+  g.fn.emplace(std::forward<F>(f));
+  return g.id;
 }
 
 namespace detail {

@@ -26,8 +26,20 @@
 
 namespace weft {
 
-// go f(): starts a goroutine. Returns its id (0 is main).
-GoroutineId go(std::function<void()> f, std::source_location loc = std::source_location::current());
+namespace detail {
+bool before_spawn(std::source_location loc);  // the spawn's scheduling point
+void after_spawn(GoroutineId child, std::source_location loc);
+}  // namespace detail
+
+// go f(): starts a goroutine running f, any callable taking no arguments
+// (moved or copied into the goroutine). Returns its id (0 is main).
+template <class F>
+GoroutineId go(F&& f, std::source_location loc = std::source_location::current()) {
+  if (!detail::before_spawn(loc)) return no_goroutine;
+  const GoroutineId child = Execution::current()->spawn(std::forward<F>(f), loc);
+  detail::after_spawn(child, loc);
+  return child;
+}
 
 // A nondeterministic choice in [0, n) that the checker explores (use it
 // instead of rand()).
