@@ -88,6 +88,8 @@ void RaceDetector::begin(Execution&) {
   issues_.clear();
   seen_.clear();
   vc(0).set(0, 1);
+  active_ = false;
+  deferred_.clear();
 }
 
 VectorClock& RaceDetector::vc(GoroutineId g) {
@@ -179,6 +181,19 @@ void RaceDetector::channel(Execution& x, const Event& e) {
 }
 
 void RaceDetector::on_event(Execution& x, const Event& e) {
+  if (!active_) {
+    if (e.op != OpKind::load && e.op != OpKind::store) {
+      deferred_.push_back(e);
+      return;
+    }
+    active_ = true;
+    for (const Event& d : deferred_) handle(x, d);
+    deferred_.clear();
+  }
+  handle(x, e);
+}
+
+void RaceDetector::handle(Execution& x, const Event& e) {
   const GoroutineId g = e.g;
   const ObjectId o = e.obj;
   switch (e.op) {

@@ -71,34 +71,41 @@ struct Choice {
 // vectors each of those moves was an allocation.
 inline constexpr std::uint32_t nil = std::numeric_limits<std::uint32_t>::max();
 
-struct Wut {
+// One cache line: the trees of a search hold up to hundreds of thousands of
+// nodes, and walking them is mostly waiting for memory.
+struct alignas(64) Wut {
   GoroutineId g = no_goroutine;
   std::uint32_t child = nil;  // first branch below this step
   std::uint32_t next = nil;   // next sibling to the right
-  std::uint64_t grown = 0;    // the execution that last added to this branch
+  // The execution that last added to this branch (its low 32 bits: only
+  // compared to recent executions, for when to hand the branch out).
+  std::uint32_t grown = 0;
   StepAccesses acc;
-  std::shared_ptr<DporTask> task;  // a branch of a scheduling point handed to another thread
 };
+static_assert(sizeof(Wut) == 64);
 
+// The pool grows by blocks that never move, so a node stays where it is
+// (no copy of the whole pool when it grows) and a reference to it stays good.
 class Wuts {
  public:
-  Wut& operator[](std::uint32_t i) { return nodes_[i]; }
-  const Wut& operator[](std::uint32_t i) const { return nodes_[i]; }
+  Wut& operator[](std::uint32_t i) { return blocks_[i >> block_bits][i & block_mask]; }
+  const Wut& operator[](std::uint32_t i) const { return blocks_[i >> block_bits][i & block_mask]; }
 
   std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown) {
+    const auto low = static_cast<std::uint32_t>(grown);
     std::uint32_t i;
     if (free_.empty()) {
-      i = static_cast<std::uint32_t>(nodes_.size());
-      nodes_.emplace_back();
+      if ((size_ & block_mask) == 0) blocks_.push_back(std::make_unique<Wut[]>(block_mask + 1));
+      i = size_++;
     } else {
       i = free_.back();
       free_.pop_back();
     }
-    Wut& w = nodes_[i];
+    Wut& w = (*this)[i];
     w.g = g;
     w.child = nil;
     w.next = nil;
-    w.grown = grown;
+    w.grown = low;
     if (acc != nullptr) {
       w.acc = *acc;
     } else {
@@ -109,8 +116,30 @@ class Wuts {
 
   // Frees one node whose branches were taken elsewhere.
   void drop_one(std::uint32_t i) {
-    nodes_[i].task.reset();
+    if (!tasks_.empty()) take_task(i);
     free_.push_back(i);
+  }
+
+  // The task a branch was handed to, if any. Few branches have one at a
+  // time (none without threads), so they are kept aside, not in every node.
+  const std::shared_ptr<DporTask>* task(std::uint32_t i) const {
+    for (const auto& [at, t] : tasks_) {
+      if (at == i) return &t;
+    }
+    return nullptr;
+  }
+  void set_task(std::uint32_t i, std::shared_ptr<DporTask> t) {
+    take_task(i);
+    tasks_.emplace_back(i, std::move(t));
+  }
+  std::shared_ptr<DporTask> take_task(std::uint32_t i) {
+    for (auto it = tasks_.begin(); it != tasks_.end(); ++it) {
+      if (it->first != i) continue;
+      std::shared_ptr<DporTask> t = std::move(it->second);
+      tasks_.erase(it);
+      return t;
+    }
+    return nullptr;
   }
 
   // Frees the siblings from `first` on and everything below them.
@@ -120,7 +149,7 @@ class Wuts {
     while (!stack_.empty()) {
       const std::uint32_t i = stack_.back();
       stack_.pop_back();
-      const Wut& w = nodes_[i];
+      const Wut& w = (*this)[i];
       if (w.next != nil) stack_.push_back(w.next);
       if (w.child != nil) stack_.push_back(w.child);
       drop_one(i);
@@ -131,21 +160,19 @@ class Wuts {
   // pool) and of everything below them; returns the copy's first.
   std::uint32_t copy(const Wuts& from, std::uint32_t first) {
     if (first == nil) return nil;
-    const Wut src = from[first];  // by value: making nodes may move the pool
-    const std::uint32_t head = make(src.g, &src.acc, src.grown);
-    nodes_[head].task = src.task;
-    const std::uint32_t child = copy(from, src.child);
-    nodes_[head].child = child;
-    std::uint32_t prev = head;
-    for (std::uint32_t i = src.next; i != nil;) {
-      const Wut sib = from[i];
-      const std::uint32_t c = make(sib.g, &sib.acc, sib.grown);
-      nodes_[c].task = sib.task;
-      const std::uint32_t below = copy(from, sib.child);
-      nodes_[c].child = below;
-      nodes_[prev].next = c;
+    std::uint32_t head = nil;
+    std::uint32_t prev = nil;
+    for (std::uint32_t i = first; i != nil; i = from[i].next) {
+      const Wut& src = from[i];
+      const std::uint32_t c = make(src.g, &src.acc, src.grown);
+      if (const auto* t = from.task(i)) tasks_.emplace_back(c, *t);
+      (*this)[c].child = copy(from, src.child);
+      if (prev == nil) {
+        head = c;
+      } else {
+        (*this)[prev].next = c;
+      }
       prev = c;
-      i = sib.next;
     }
     return head;
   }
@@ -153,8 +180,8 @@ class Wuts {
   // Takes the first of the siblings at `head` out of the list.
   std::uint32_t pop_front(std::uint32_t& head) {
     const std::uint32_t i = head;
-    head = nodes_[i].next;
-    nodes_[i].next = nil;
+    head = (*this)[i].next;
+    (*this)[i].next = nil;
     return i;
   }
 
@@ -165,14 +192,18 @@ class Wuts {
       return;
     }
     std::uint32_t last = head;
-    while (nodes_[last].next != nil) last = nodes_[last].next;
-    nodes_[last].next = i;
+    while ((*this)[last].next != nil) last = (*this)[last].next;
+    (*this)[last].next = i;
   }
 
  private:
-  std::vector<Wut> nodes_;
+  static constexpr std::uint32_t block_bits = 10;
+  static constexpr std::uint32_t block_mask = (1u << block_bits) - 1;
+  std::vector<std::unique_ptr<Wut[]>> blocks_;
+  std::uint32_t size_ = 0;  // nodes ever made (free or not)
   std::vector<std::uint32_t> free_;
   std::vector<std::uint32_t> stack_;
+  std::vector<std::pair<std::uint32_t, std::shared_ptr<DporTask>>> tasks_;  // by node
 };
 
 // One step of a reversing sequence v, while it is being inserted.
@@ -448,11 +479,10 @@ struct SourceDporStrategy::State {
     }
     if (branch != nil) {
       Wut& b = wuts[branch];
-      b.grown = executions;
-      if (b.task) {
+      b.grown = static_cast<std::uint32_t>(executions);
+      if (auto t = wuts.take_task(branch)) {
         // A task explores that branch from its tree as it was: void.
-        b.task->cancelled = true;
-        b.task.reset();
+        t->cancelled = true;
       }
     }
     // Add the rest of v as a new rightmost branch: a chain, built from its end.
@@ -634,9 +664,10 @@ struct SourceDporStrategy::State {
         if (!contains(n.enabled, w.g)) break;
         // A branch that grew in the last few executions is likely to grow
         // again, which would void the task: wait until it has been quiet.
-        if (!w.task && executions - w.grown < quiet_executions) break;
-        if (w.task) {
-          const StepAccesses* acc = finished(*w.task);
+        const std::shared_ptr<DporTask>* handed = wuts.task(i);
+        if (handed == nullptr && static_cast<std::uint32_t>(executions) - w.grown < quiet_executions) break;
+        if (handed != nullptr) {
+          const StepAccesses* acc = finished(**handed);
           if (acc == nullptr) break;
           done.push_back({w.g, *acc});
           continue;
@@ -648,7 +679,7 @@ struct SourceDporStrategy::State {
         for (std::uint32_t f = b.follow; f != nil; f = st.wuts[f].next) {
           st.wuts[f].grown = 0;  // the task counts its own executions
         }
-        w.task = t;
+        wuts.set_task(i, t);
         link->publish(std::move(t));
         return;
       }
@@ -984,7 +1015,7 @@ bool SourceDporStrategy::next() {
         const std::uint32_t wi = s.wuts.pop_front(n.wut);
         Wut& w = s.wuts[wi];
         const GoroutineId wg = w.g;
-        std::shared_ptr<DporTask> task = std::move(w.task);
+        std::shared_ptr<DporTask> task = s.wuts.take_task(wi);
         const bool passed = asleep(n.done, wg) || asleep(n.sleep, wg);
         if (passed || !contains(n.enabled, wg)) {
           s.wuts.drop(wi);

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "weft/scheduler.h"
@@ -43,28 +44,68 @@ inline constexpr ObjectId everything = no_object - 3;
 
 // The accesses of one step: almost always one or two, so they live inline
 // and only a step with more than `inline_capacity` moves them to the heap
-// (the search copies these for every step it remembers).
+// (the search keeps one of these for every step it remembers, hundreds of
+// thousands in the wakeup trees: the type is kept small).
 class StepAccesses {
  public:
-  static constexpr std::uint32_t inline_capacity = 6;
+  static constexpr std::uint32_t inline_capacity = 3;
+
+  StepAccesses() = default;
+  StepAccesses(const StepAccesses& o) { *this = o; }
+  StepAccesses(StepAccesses&& o) noexcept { *this = std::move(o); }
+  StepAccesses& operator=(const StepAccesses& o) {
+    if (this == &o) return *this;
+    n_ = o.n_;
+    mask_ = o.mask_;
+    if (o.heap_ == nullptr) {
+      std::copy(o.inline_, o.inline_ + o.n_, inline_);
+      heap_.reset();
+      cap_ = 0;
+    } else {
+      if (cap_ < o.n_) {
+        heap_ = std::make_unique<Access[]>(o.n_);
+        cap_ = o.n_;
+      }
+      std::copy(o.heap_.get(), o.heap_.get() + o.n_, heap_.get());
+    }
+    return *this;
+  }
+  StepAccesses& operator=(StepAccesses&& o) noexcept {
+    if (this == &o) return *this;
+    n_ = o.n_;
+    mask_ = o.mask_;
+    std::copy(o.inline_, o.inline_ + std::min(o.n_, inline_capacity), inline_);
+    heap_ = std::move(o.heap_);
+    cap_ = o.cap_;
+    o.clear();
+    o.cap_ = 0;
+    return *this;
+  }
+
   void push_back(const Access& a) {
     mask_ |= summary(a);
-    if (heap_.empty() && n_ < inline_capacity) {
+    if (heap_ == nullptr && n_ < inline_capacity) {
       inline_[n_++] = a;
       return;
     }
-    if (heap_.empty()) heap_.assign(inline_, inline_ + n_);
-    heap_.push_back(a);
-    ++n_;
+    if (heap_ == nullptr || n_ == cap_) {
+      const std::uint32_t cap = std::max<std::uint32_t>(2 * n_, 2 * inline_capacity);
+      auto grown = std::make_unique<Access[]>(cap);
+      std::copy(begin(), end(), grown.get());
+      heap_ = std::move(grown);
+      cap_ = cap;
+    }
+    heap_[n_++] = a;
   }
-  const Access* begin() const { return heap_.empty() ? inline_ : heap_.data(); }
+  const Access* begin() const { return heap_ == nullptr ? inline_ : heap_.get(); }
   const Access* end() const { return begin() + n_; }
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
   void clear() {
     n_ = 0;
     mask_ = 0;
-    heap_.clear();
+    heap_.reset();
+    cap_ = 0;
   }
   // A summary of the accesses, for a quick "these cannot conflict": a bit
   // per object (object id modulo 60), and whether there is a write, a
@@ -91,8 +132,9 @@ class StepAccesses {
 
   Access inline_[inline_capacity];
   std::uint32_t n_ = 0;
+  std::uint32_t cap_ = 0;  // of heap_
   std::uint64_t mask_ = 0;
-  std::vector<Access> heap_;  // all of them, once there are more than fit inline
+  std::unique_ptr<Access[]> heap_;  // all of them, once there are more than fit inline
 };
 
 // Adds to `out` the accesses an event performs. `lock_of_cond` maps a Cond's

@@ -44,6 +44,11 @@ struct RawSite {
   const void* pc = nullptr;
 };
 
+// Until an execution makes its first plain access (a Shared load or
+// store) nothing can race, and an execution that never makes one (a model
+// of atomics, mutexes and channels only) needs no clocks at all: the
+// detector keeps the events in a log until then and works through the log
+// at that first access, so those executions pay a copy per event instead.
 class RaceDetector final : public Observer {
  public:
   void begin(Execution& x) override;
@@ -73,7 +78,10 @@ class RaceDetector final : public Observer {
   void access(Execution& x, const Event& e, bool write);
   void channel(Execution& x, const Event& e);
   void report(ObjectId obj, const Access& earlier, const Event& e);
+  void handle(Execution& x, const Event& e);
 
+  bool active_ = false;          // a plain access happened in this execution
+  std::vector<Event> deferred_;  // the events before it
   std::vector<VectorClock> goroutines_;
   std::vector<VectorClock> objects_;
   std::vector<VectorClock> read_side_;  // RWMutex: released by RUnlock
