@@ -5,13 +5,13 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <utility>
 
 #include "weft/misuse.h"
 
 namespace weft {
 namespace {
 
-thread_local Execution* tls_execution = nullptr;
 std::atomic<std::uint64_t> next_epoch{0};  // tells executions apart (stale handles)
 
 // The memory of this thread's finished executions, reused by the next one:
@@ -56,15 +56,12 @@ Execution& exec_for(const char* what) {
   return *x;
 }
 
-void check_owner(const ObjectState* obj, const char* what) {
-  Execution& x = exec_for(what);
-  if (obj == nullptr) return;
-  if (obj->exec != &x || obj->epoch != x.epoch()) {
-    throw MisuseError(std::string("weft: ") + what +
-                      " belongs to another execution: it was created in an earlier run of the "
-                      "model (a global or static object?); create every shared object inside the "
-                      "model function");
-  }
+void owner_error(const ObjectState*, const char* what) {
+  exec_for(what);  // throws outside an execution
+  throw MisuseError(std::string("weft: ") + what +
+                    " belongs to another execution: it was created in an earlier run of the "
+                    "model (a global or static object?); create every shared object inside the "
+                    "model function");
 }
 
 }  // namespace detail
@@ -131,10 +128,6 @@ void Execution::recycle(ExecutionResult&& r) {
   spares.result = std::move(r);
 }
 
-Execution* Execution::current() {
-  return tls_execution;
-}
-
 const Params& Execution::params() const {
   static const Params empty;
   return options_.params != nullptr ? *options_.params : empty;
@@ -165,7 +158,7 @@ ObjectId Execution::register_object(detail::ObjectState* obj, std::string_view k
 
 void Execution::goroutine_entry(void* arg) {
   auto* g = static_cast<Goroutine*>(arg);
-  Execution& x = *tls_execution;
+  Execution& x = *detail::running_execution;
   try {
     g->fn();
   } catch (const detail::Unwind&) {
@@ -216,6 +209,24 @@ bool Execution::point(OpKind op, detail::ObjectState* obj, std::source_location 
   g.obj = obj;
   g.loc = loc;
   g.state = State::pending;
+  if (woken_.empty() && !stop_) {
+    // Nothing else has to run before the next decision (no goroutine was
+    // woken or spawned by this step): make it here, on this goroutine's
+    // stack. When it picks this goroutine again, which is most steps of
+    // most searches, the step goes on without the two fiber switches.
+    Goroutine* next = nullptr;
+    try {
+      next = schedule();
+    } catch (...) {  // the checker's failure, not the program's: run() rethrows it
+      inline_error_ = std::current_exception();
+      over_ = true;
+    }
+    if (next == &g) {
+      g.state = State::running;
+      return true;
+    }
+    next_ = next;
+  }
   g.fiber.suspend();
   if (g.kill) {
     if (std::uncaught_exceptions() > 0) return false;
@@ -352,6 +363,49 @@ void Execution::collect_candidates() {
   n_disabled_ = nd;
 }
 
+Goroutine* Execution::schedule() {
+  const bool main_done = goroutines_[0]->state == State::done;
+  collect_candidates();
+  if (n_enabled_ == 0) {
+    over_ = true;
+    if (!main_done) {
+      result_.end = FindingKind::deadlock;
+      result_.message = "all goroutines are asleep - deadlock!";
+      result_.culprit = 0;
+      collect_blocked(result_);
+    } else if (!live_.empty()) {  // main returned; the goroutines left all wait
+      result_.end = FindingKind::goroutine_leak;
+      collect_blocked(result_);
+      result_.message = std::to_string(result_.blocked.size()) +
+                        (result_.blocked.size() == 1 ? " goroutine is" : " goroutines are") +
+                        " blocked forever after main returned";
+      result_.culprit = result_.blocked.front().g;
+      result_.where = result_.blocked.front().loc;
+    }
+    return nullptr;
+  }
+  if (steps_ >= options_.max_steps) {
+    over_ = true;
+    result_.end = FindingKind::step_limit;
+    result_.message = "limit: steps per execution (" + std::to_string(options_.max_steps) +
+                      ") reached; the program likely loops forever or livelocks (raise with "
+                      "--max-steps)";
+    result_.culprit = enabled_.front().g;
+    result_.where = enabled_.front().loc;
+    return nullptr;
+  }
+  scheduler_.disabled({disabled_.data(), n_disabled_});
+  std::size_t idx = scheduler_.pick({enabled_.data(), n_enabled_});
+  if (idx >= n_enabled_) {
+    std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx, n_enabled_);
+    std::abort();
+  }
+  Goroutine& g = *goroutines_[enabled_[idx].g];
+  note({Decision::Kind::pick, g.id});
+  ++steps_;
+  return &g;
+}
+
 void Execution::run_woken() {
   // Woken and newly spawned goroutines run their local code up to their next
   // scheduling point; that code is invisible to others, so running it now is
@@ -361,8 +415,8 @@ void Execution::run_woken() {
 }
 
 ExecutionResult Execution::run(const std::function<void()>& main) {
-  Execution* saved = tls_execution;
-  tls_execution = this;
+  Execution* saved = detail::running_execution;
+  detail::running_execution = this;
   if (journal_ != nullptr) {
     journal_->count.store(0, std::memory_order_relaxed);
     journal_->running.store(no_goroutine, std::memory_order_relaxed);
@@ -375,46 +429,18 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
 
   spawn([&main] { main(); }, std::source_location::current());
   run_woken();
-  bool main_done = false;
-  while (!stop_) {
-    main_done = goroutines_[0]->state == State::done;
-    collect_candidates();
-    if (n_enabled_ == 0) {
-      if (!main_done) {
-        result_.end = FindingKind::deadlock;
-        result_.message = "all goroutines are asleep - deadlock!";
-        result_.culprit = 0;
-        collect_blocked(result_);
-      } else if (!live_.empty()) {  // main returned; the goroutines left all wait
-        result_.end = FindingKind::goroutine_leak;
-        collect_blocked(result_);
-        result_.message = std::to_string(result_.blocked.size()) +
-                          (result_.blocked.size() == 1 ? " goroutine is" : " goroutines are") +
-                          " blocked forever after main returned";
-        result_.culprit = result_.blocked.front().g;
-        result_.where = result_.blocked.front().loc;
-      }
-      break;
+  while (true) {
+    // The goroutine that ran last may have made the next decision itself
+    // (see point()); otherwise it is made here.
+    Goroutine* g = next_;
+    next_ = nullptr;
+    if (g == nullptr) {
+      if (stop_ || over_) break;
+      g = schedule();
+      if (g == nullptr) break;
     }
-    if (steps_ >= options_.max_steps) {
-      result_.end = FindingKind::step_limit;
-      result_.message = "limit: steps per execution (" + std::to_string(options_.max_steps) +
-                        ") reached; the program likely loops forever or livelocks (raise with "
-                        "--max-steps)";
-      result_.culprit = enabled_.front().g;
-      result_.where = enabled_.front().loc;
-      break;
-    }
-    scheduler_.disabled({disabled_.data(), n_disabled_});
-    std::size_t idx = scheduler_.pick({enabled_.data(), n_enabled_});
-    if (idx >= n_enabled_) {
-      std::fprintf(stderr, "weft: internal error: scheduler picked %zu of %zu\n", idx, n_enabled_);
-      std::abort();
-    }
-    Goroutine& g = *goroutines_[enabled_[idx].g];
-    note({Decision::Kind::pick, g.id});
-    ++steps_;
-    resume(g);
+    resume(*g);
+    if (inline_error_) std::rethrow_exception(std::exchange(inline_error_, nullptr));
     run_woken();
   }
   result_.steps = steps_;
@@ -435,7 +461,7 @@ ExecutionResult Execution::run(const std::function<void()>& main) {
       if (result_.object_names[id].empty()) result_.object_names[id] = object_name_of(result_, id);
     }
   }
-  tls_execution = saved;
+  detail::running_execution = saved;
   if (journal_ != nullptr) journal_->active.store(0, std::memory_order_release);
   return std::move(result_);
 }

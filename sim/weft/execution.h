@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -150,7 +151,7 @@ class Execution {
   void abandon() { stop_ = true; }
 
   // --- for the operations in sim/ ---
-  static Execution* current();
+  static Execution* current();  // inline, below
   detail::Goroutine& me() { return *current_; }
   GoroutineId my_id() const;  // inline, below
   const Params& params() const;
@@ -185,6 +186,9 @@ class Execution {
   void resume(detail::Goroutine& g);
   void run_woken();
   void collect_candidates();
+  // Collects the candidates and asks the scheduler: the goroutine that takes
+  // the next step, its decision noted, or nullptr when the execution is over.
+  detail::Goroutine* schedule();
   void unwind_all();
   void collect_blocked(ExecutionResult& r) const;
   void record_failure(FindingKind kind, std::string message, GoroutineId g, std::source_location where);
@@ -212,6 +216,9 @@ class Execution {
   std::size_t n_enabled_ = 0;
   std::size_t n_disabled_ = 0;
   detail::Goroutine* current_ = nullptr;
+  detail::Goroutine* next_ = nullptr;  // decided by the goroutine that ran last (point())
+  bool over_ = false;                  // schedule() found the end: deadlock, leak or step limit
+  std::exception_ptr inline_error_;    // thrown by the scheduler while a goroutine called it
   std::uint64_t steps_ = 0;
   std::uint64_t epoch_ = 0;
   bool stop_ = false;
@@ -265,6 +272,15 @@ struct Goroutine {
 
 }  // namespace detail
 
+namespace detail {
+// The execution running on this thread, if any.
+inline thread_local Execution* running_execution = nullptr;
+}  // namespace detail
+
+inline Execution* Execution::current() {
+  return detail::running_execution;
+}
+
 inline GoroutineId Execution::my_id() const {
   return current_ != nullptr ? current_->id : no_goroutine;
 }
@@ -280,8 +296,15 @@ namespace detail {
 
 // Looks up the running execution; throws a clear error outside one.
 Execution& exec_for(const char* what);
-// Checks that an object handle belongs to the running execution.
-void check_owner(const ObjectState* obj, const char* what);
+// Throws the error check_owner() found.
+[[noreturn]] void owner_error(const ObjectState* obj, const char* what);
+// Checks that an object handle belongs to the running execution (every
+// operation does: inline, with the message built only on failure).
+inline void check_owner(const ObjectState* obj, const char* what) {
+  const Execution* x = Execution::current();
+  if (x == nullptr || (obj != nullptr && (obj->exec != x || obj->epoch != x->epoch())))
+    owner_error(obj, what);
+}
 
 }  // namespace detail
 }  // namespace weft
