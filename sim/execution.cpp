@@ -336,13 +336,45 @@ void Execution::resume(Goroutine& g) {
   current_ = saved;
 }
 
-void Execution::collect_candidates() {
+inline bool Execution::update_candidates() {
+  // Since the lists were built only the goroutine picked last has moved,
+  // and the goroutines it spawned (their ids come after every listed one).
+  // No listed operation can be disabled, so the others' entries stand.
+  Candidate* en = enabled_.data();
+  auto entry = [](const Goroutine& g) {
+    return Candidate{g.id, g.op, g.obj != nullptr ? g.obj->id : no_object, g.loc};
+  };
+  auto disabling = [](const Goroutine& g) { return g.obj != nullptr && g.obj->can_disable; };
+  const Goroutine& p = *picked_;
+  if (p.state == State::pending) {
+    if (disabling(p)) return false;
+    en[picked_index_] = entry(p);  // its new operation, in its place
+  } else {                         // finished or parked: out of the list
+    std::copy(en + picked_index_ + 1, en + n_enabled_, en + picked_index_);
+    --n_enabled_;
+  }
+  for (std::size_t id = listed_; id < goroutines_.size(); ++id) {
+    const Goroutine& g = *goroutines_[id];
+    if (g.state != State::pending) continue;
+    if (disabling(g)) return false;
+    en[n_enabled_++] = entry(g);
+  }
+  listed_ = goroutines_.size();
+  return n_enabled_ > 0;  // none: the full pass tells a deadlock from a leak
+}
+
+inline void Execution::collect_candidates() {
+  if (!lists_valid_ || !update_candidates()) build_candidates();
+}
+
+void Execution::build_candidates() {
   // One pass over the goroutines still alive: the finished ones leave the
   // list, the pending ones go to the enabled or the disabled list. Objects
   // that never disable an operation are not asked.
   std::size_t keep = 0;
   std::size_t ne = 0;
   std::size_t nd = 0;
+  bool can_disable = false;
   Candidate* en = enabled_.data();
   Candidate* dis = disabled_.data();
   for (Goroutine* g : live_) {
@@ -352,15 +384,22 @@ void Execution::collect_candidates() {
     const detail::ObjectState* obj = g->obj;
     if (obj == nullptr) {
       en[ne++] = {g->id, g->op, no_object, g->loc};
-    } else if (!obj->can_disable || obj->enabled(*g, g->op)) {
+    } else if (!obj->can_disable) {
       en[ne++] = {g->id, g->op, obj->id, g->loc};
     } else {
-      dis[nd++] = {g->id, g->op, obj->id, g->loc};
+      can_disable = true;
+      if (obj->enabled(*g, g->op)) {
+        en[ne++] = {g->id, g->op, obj->id, g->loc};
+      } else {
+        dis[nd++] = {g->id, g->op, obj->id, g->loc};
+      }
     }
   }
   live_.resize(keep);
   n_enabled_ = ne;
   n_disabled_ = nd;
+  lists_valid_ = !can_disable;  // then update_candidates() keeps them up to date
+  listed_ = goroutines_.size();
 }
 
 Goroutine* Execution::schedule() {
@@ -401,6 +440,8 @@ Goroutine* Execution::schedule() {
     std::abort();
   }
   Goroutine& g = *goroutines_[enabled_[idx].g];
+  picked_ = &g;
+  picked_index_ = idx;
   note({Decision::Kind::pick, g.id});
   ++steps_;
   return &g;
@@ -410,7 +451,11 @@ void Execution::run_woken() {
   // Woken and newly spawned goroutines run their local code up to their next
   // scheduling point; that code is invisible to others, so running it now is
   // equivalent to running it later.
-  for (std::size_t i = 0; i < woken_.size() && !stop_; ++i) resume(*woken_[i]);
+  for (std::size_t i = 0; i < woken_.size() && !stop_; ++i) {
+    // A woken goroutine moved from elsewhere in the lists; a spawned one is new.
+    if (woken_[i]->state != State::fresh) lists_valid_ = false;
+    resume(*woken_[i]);
+  }
   woken_.clear();
 }
 

@@ -186,6 +186,8 @@ class Execution {
   void resume(detail::Goroutine& g);
   void run_woken();
   void collect_candidates();
+  bool update_candidates();
+  [[gnu::noinline]] void build_candidates();
   // Collects the candidates and asks the scheduler: the goroutine that takes
   // the next step, its decision noted, or nullptr when the execution is over.
   detail::Goroutine* schedule();
@@ -215,6 +217,14 @@ class Execution {
   std::vector<Candidate> disabled_;
   std::size_t n_enabled_ = 0;
   std::size_t n_disabled_ = 0;
+  // True while the lists hold no operation an object can disable and no
+  // goroutine but picked_ (enabled_[picked_index_]) and new ones (ids from
+  // listed_ on) has run since they were built: update_candidates() then
+  // patches them instead of collect_candidates() building them anew.
+  bool lists_valid_ = false;
+  detail::Goroutine* picked_ = nullptr;
+  std::size_t picked_index_ = 0;
+  std::size_t listed_ = 0;
   detail::Goroutine* current_ = nullptr;
   detail::Goroutine* next_ = nullptr;  // decided by the goroutine that ran last (point())
   bool over_ = false;                  // schedule() found the end: deadlock, leak or step limit
