@@ -12,7 +12,12 @@
 namespace weft {
 namespace {
 
-std::atomic<std::uint64_t> next_epoch{0};  // tells executions apart (stale handles)
+// Tells executions apart (stale handles): a number unique to the thread in
+// the high bits, a count of its executions in the low ones. A counter shared
+// by the threads of a search cost each execution a cache line moving
+// between cores.
+std::atomic<std::uint64_t> next_thread{0};
+thread_local std::uint64_t thread_epochs = (next_thread.fetch_add(1) + 1) << 40;
 
 // The memory of this thread's finished executions, reused by the next one:
 // their vectors (emptied, capacity kept) and goroutine objects (rebuilt in
@@ -74,7 +79,7 @@ Execution::Execution(Scheduler& scheduler, detail::StackPool& stacks, ExecutionO
       stacks_(stacks),
       options_(options),
       journal_(detail::journal_for_thread != nullptr ? detail::journal_for_thread() : nullptr),
-      epoch_(++next_epoch) {
+      epoch_(++thread_epochs) {
   observers_.swap(spares.observers);
   goroutines_.swap(spares.goroutine_list);
   objects_.swap(spares.objects);
