@@ -77,9 +77,10 @@ struct alignas(64) Wut {
   GoroutineId g = no_goroutine;
   std::uint32_t child = nil;  // first branch below this step
   std::uint32_t next = nil;   // next sibling to the right
-  // The execution that last added to this branch (its low 32 bits: only
+  // The execution that last added to this branch (its low 31 bits: only
   // compared to recent executions, for when to hand the branch out).
-  std::uint32_t grown = 0;
+  std::uint32_t grown : 31 = 0;
+  std::uint32_t handed : 1 = 0;  // the branch has a task (Wuts::task)
   StepAccesses acc;
 };
 static_assert(sizeof(Wut) == 64);
@@ -92,7 +93,7 @@ class Wuts {
   const Wut& operator[](std::uint32_t i) const { return blocks_[i >> block_bits][i & block_mask]; }
 
   std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown) {
-    const auto low = static_cast<std::uint32_t>(grown);
+    const auto low = static_cast<std::uint32_t>(grown & grown_mask);
     std::uint32_t i;
     if (free_.empty()) {
       if ((size_ & block_mask) == 0) blocks_.push_back(std::make_unique<Wut[]>(block_mask + 1));
@@ -105,7 +106,8 @@ class Wuts {
     w.g = g;
     w.child = nil;
     w.next = nil;
-    w.grown = low;
+    w.grown = low & grown_mask;
+    w.handed = 0;
     if (acc != nullptr) {
       w.acc = *acc;
     } else {
@@ -116,13 +118,20 @@ class Wuts {
 
   // Frees one node whose branches were taken elsewhere.
   void drop_one(std::uint32_t i) {
-    if (!tasks_.empty()) take_task(i);
+    if ((*this)[i].handed) take_task(i);
     free_.push_back(i);
+  }
+
+  static constexpr std::uint32_t grown_mask = (1u << 31) - 1;
+  // Executions since the last one that added to branch i (modulo 2^31).
+  std::uint32_t since_grown(std::uint32_t i, std::uint64_t executions) const {
+    return (static_cast<std::uint32_t>(executions) - (*this)[i].grown) & grown_mask;
   }
 
   // The task a branch was handed to, if any. Few branches have one at a
   // time (none without threads), so they are kept aside, not in every node.
   const std::shared_ptr<DporTask>* task(std::uint32_t i) const {
+    if (!(*this)[i].handed) return nullptr;
     for (const auto& [at, t] : tasks_) {
       if (at == i) return &t;
     }
@@ -131,8 +140,11 @@ class Wuts {
   void set_task(std::uint32_t i, std::shared_ptr<DporTask> t) {
     take_task(i);
     tasks_.emplace_back(i, std::move(t));
+    (*this)[i].handed = 1;
   }
   std::shared_ptr<DporTask> take_task(std::uint32_t i) {
+    if (!(*this)[i].handed) return nullptr;
+    (*this)[i].handed = 0;
     for (auto it = tasks_.begin(); it != tasks_.end(); ++it) {
       if (it->first != i) continue;
       std::shared_ptr<DporTask> t = std::move(it->second);
@@ -165,7 +177,7 @@ class Wuts {
     for (std::uint32_t i = first; i != nil; i = from[i].next) {
       const Wut& src = from[i];
       const std::uint32_t c = make(src.g, &src.acc, src.grown);
-      if (const auto* t = from.task(i)) tasks_.emplace_back(c, *t);
+      if (const auto* t = from.task(i)) set_task(c, *t);
       (*this)[c].child = copy(from, src.child);
       if (prev == nil) {
         head = c;
@@ -210,13 +222,15 @@ class Wuts {
 struct VStep {
   GoroutineId g;
   const StepAccesses* acc;
-  std::size_t pos;     // its index on the current path (the racing operation: the top)
-  const Clock* clock;  // its vector clock on the current path
+  std::size_t pos;             // its index on the current path (the racing operation: the top)
+  const std::uint32_t* clock;  // its vector clock on the current path: clock_n entries
+  std::size_t clock_n;
+  std::uint32_t clock_at(GoroutineId h) const { return h < clock_n ? clock[h] : 0; }
 };
 
 // a happens before b, both steps of the current path.
 bool hb(const VStep& a, const VStep& b) {
-  return a.pos < b.pos && at(*b.clock, a.g) >= a.pos + 1;
+  return a.pos < b.pos && b.clock_at(a.g) >= a.pos + 1;
 }
 
 bool initial(const std::vector<VStep>& v, std::size_t i) {
@@ -260,19 +274,25 @@ struct Node {
   std::vector<GoroutineId>
       woken;  // goroutines whose next step follows this one (spawned, handed off, signalled)
   Clock clock;
+  // A task's log of insertions holds this step (as analysed now) at this
+  // index of its steps, or nil: sequences that name it again refer to it.
+  std::uint32_t logged = nil;
 };
 
 // An insertion a task could not make itself (into the wakeup tree of a point
 // on the path it was given), with its sequence copied out of the task's path.
+// Successive sequences share most of their steps (the executions of a task
+// share most of their path), so a step is copied out once and named by index.
 struct LoggedStep {
   GoroutineId g;
   StepAccesses acc;
   std::size_t pos;
-  Clock clock;
+  std::size_t clock_at;  // its clock: clock_n entries of Out::clocks from here
+  std::size_t clock_n;
 };
 struct Insertion {
   std::size_t j;
-  std::vector<LoggedStep> v;          // optimal mode: the reversing sequence
+  std::vector<std::uint32_t> v;       // optimal mode: the reversing sequence, indices into Out::steps
   std::vector<GoroutineId> initials;  // source sets: the goroutines that can start it
 };
 
@@ -295,8 +315,10 @@ struct DporTask::Start {
 };
 
 struct DporTask::Out {
-  std::vector<Insertion> log;  // in the order a single thread makes them
-  StepAccesses acc_union;      // of the branch's first step, over its variants
+  std::vector<Insertion> log;         // in the order a single thread makes them
+  std::vector<LoggedStep> steps;      // the steps the log's sequences name
+  std::vector<std::uint32_t> clocks;  // their clocks, one after another
+  StepAccesses acc_union;             // of the branch's first step, over its variants
 };
 
 DporTask::DporTask() : out(std::make_unique<Out>()) {}
@@ -428,28 +450,51 @@ struct SourceDporStrategy::State {
     for (std::size_t m = j + 1; m < top; ++m) {
       const Node& nm = nodes[m];
       if (at(nm.clock, pj) >= j + 1) continue;  // after j
-      v.push_back({nm.chosen, &nm.acc, m, &nm.clock});
+      v.push_back({nm.chosen, &nm.acc, m, nm.clock.data(), nm.clock.size()});
     }
-    v.push_back({q, &acc, top, &c});
+    v.push_back({q, &acc, top, c.data(), c.size()});
     if (static_cast<std::ptrdiff_t>(j) <= base) {
-      // Outside this task's subtree: the search that handed it out applies it.
+      // Outside this task's subtree: the search that handed it out applies
+      // it, unless the goroutines asleep or explored at j when the task was
+      // handed out cover it. They are still there when the record would be
+      // applied (a point's explored goroutines only grow), and apply() would
+      // return at them before touching anything.
+      if (covered_by_sleepers(pre, v)) return;
       Insertion ins{j, {}, {}};
-      for (const VStep& st : v) ins.v.push_back({st.g, *st.acc, st.pos, *st.clock});
+      ins.v.reserve(v.size());
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const VStep& st = v[i];
+        const bool on_path = i + 1 < v.size();  // a finished step of the path (the last is q's operation)
+        if (on_path && nodes[st.pos].logged != nil) {
+          ins.v.push_back(nodes[st.pos].logged);
+          continue;
+        }
+        const auto at_log = static_cast<std::uint32_t>(out->steps.size());
+        out->steps.push_back({st.g, *st.acc, st.pos, out->clocks.size(), st.clock_n});
+        out->clocks.insert(out->clocks.end(), st.clock, st.clock + st.clock_n);
+        if (on_path) nodes[st.pos].logged = at_log;
+        ins.v.push_back(at_log);
+      }
       out->log.push_back(std::move(ins));
       return;
     }
     apply(j, v);
   }
 
+  // A sleeping or explored goroutine at `pre` that starts v: its explorations covered v already.
+  static bool covered_by_sleepers(const Node& pre, const std::vector<VStep>& v) {
+    for (const auto* list : {&pre.sleep, &pre.done}) {
+      for (const Sleeper& z : *list) {
+        if (weak_initial(v, z.g, z.acc) >= 0) return true;
+      }
+    }
+    return false;
+  }
+
   // Inserts v into j's wakeup tree unless it is covered.
   void apply(std::size_t j, std::vector<VStep>& v) {
     Node& pre = nodes[j];
-    // A sleeping goroutine that starts v: its explorations covered v already.
-    for (const auto* list : {&pre.sleep, &pre.done}) {
-      for (const Sleeper& z : *list) {
-        if (weak_initial(v, z.g, z.acc) >= 0) return;
-      }
-    }
+    if (covered_by_sleepers(pre, v)) return;
     if (!contains(pre.enabled, v.front().g)) {
       // v cannot start here (its operation waits): try every goroutine that can.
       try_every_movable(pre);
@@ -479,7 +524,7 @@ struct SourceDporStrategy::State {
     }
     if (branch != nil) {
       Wut& b = wuts[branch];
-      b.grown = static_cast<std::uint32_t>(executions);
+      b.grown = static_cast<std::uint32_t>(executions) & Wuts::grown_mask;
       if (auto t = wuts.take_task(branch)) {
         // A task explores that branch from its tree as it was: void.
         t->cancelled = true;
@@ -607,6 +652,7 @@ struct SourceDporStrategy::State {
     cur = -1;
     Node& n = nodes[k];
     if (k >= fresh_from) {
+      n.logged = nil;  // analysed anew: a new step for the log
       for (const Access& a : n.acc) {
         if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end())
           n.acc_union.push_back(a);
@@ -665,7 +711,7 @@ struct SourceDporStrategy::State {
         // A branch that grew in the last few executions is likely to grow
         // again, which would void the task: wait until it has been quiet.
         const std::shared_ptr<DporTask>* handed = wuts.task(i);
-        if (handed == nullptr && static_cast<std::uint32_t>(executions) - w.grown < quiet_executions) break;
+        if (handed == nullptr && wuts.since_grown(i, executions) < quiet_executions) break;
         if (handed != nullptr) {
           const StepAccesses* acc = finished(**handed);
           if (acc == nullptr) break;
@@ -747,6 +793,10 @@ struct SourceDporStrategy::State {
       c.acc = nodes[m].acc;
       c.woken = nodes[m].woken;
       c.clock = nodes[m].clock;
+      if (optimal) {  // for the task to leave out insertions here that its sleepers cover (insert())
+        c.sleep = nodes[m].sleep;
+        c.done = nodes[m].done;
+      }
     }
     Node& b = st.nodes[k];  // the branch's step: run and analysed afresh by the task
     b.chosen = g;
@@ -768,8 +818,21 @@ struct SourceDporStrategy::State {
   // The branch at the last node's point that task t explored: its records
   // are applied (or passed up), and the branch counts as explored.
   bool take(DporTask& t, std::size_t k, GoroutineId g) {
+    const std::vector<LoggedStep>& steps = t.out->steps;
+    std::vector<std::uint32_t> passed;  // t's step index -> its index in this search's log
     for (Insertion& ins : t.out->log) {
       if (static_cast<std::ptrdiff_t>(ins.j) <= base) {
+        if (passed.empty()) passed.assign(steps.size(), nil);
+        for (std::uint32_t& i : ins.v) {
+          if (passed[i] == nil) {
+            passed[i] = static_cast<std::uint32_t>(out->steps.size());
+            const LoggedStep& st = steps[i];
+            out->steps.push_back({st.g, st.acc, st.pos, out->clocks.size(), st.clock_n});
+            const std::uint32_t* from = t.out->clocks.data() + st.clock_at;
+            out->clocks.insert(out->clocks.end(), from, from + st.clock_n);
+          }
+          i = passed[i];
+        }
         out->log.push_back(std::move(ins));
         continue;
       }
@@ -779,7 +842,11 @@ struct SourceDporStrategy::State {
       }
       std::vector<VStep>& v = vsteps;
       v.clear();
-      for (const LoggedStep& st : ins.v) v.push_back({st.g, &st.acc, st.pos, &st.clock});
+      const std::vector<std::uint32_t>& logged_clocks = t.out->clocks;
+      for (const std::uint32_t i : ins.v) {
+        const LoggedStep& st = steps[i];
+        v.push_back({st.g, &st.acc, st.pos, logged_clocks.data() + st.clock_at, st.clock_n});
+      }
       apply(ins.j, v);
     }
     Node& n = nodes[k];
@@ -808,6 +875,7 @@ struct SourceDporStrategy::State {
     n.acc_union.clear();
     n.woken.clear();
     n.clock.clear();
+    n.logged = nil;
     return n;
   }
 };
