@@ -22,8 +22,10 @@
 #include "weft/dpor.h"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <limits>
+#include <utility>
 
 namespace weft::check {
 
@@ -87,8 +89,32 @@ static_assert(sizeof(Wut) == 64);
 
 // The pool grows by blocks that never move, so a node stays where it is
 // (no copy of the whole pool when it grows) and a reference to it stays good.
+class Wuts;
+// Blocks of finished pools, kept for this thread's next pool (a parallel
+// search's tasks each start a pool: from fresh memory, every one of them
+// paid its page faults and cold caches again).
+thread_local std::vector<std::unique_ptr<Wut[]>> spare_wut_blocks;
+
 class Wuts {
  public:
+  Wuts() = default;
+  Wuts(Wuts&&) = default;
+  Wuts& operator=(Wuts&& o) noexcept {
+    release_blocks();
+    blocks_ = std::move(o.blocks_);
+    size_ = std::exchange(o.size_, 0);
+    free_ = std::move(o.free_);
+    stack_ = std::move(o.stack_);
+    tasks_ = std::move(o.tasks_);
+    return *this;
+  }
+  ~Wuts() { release_blocks(); }
+  void release_blocks() {
+    for (auto& b : blocks_) {
+      if (spare_wut_blocks.size() < 1024) spare_wut_blocks.push_back(std::move(b));
+    }
+    blocks_.clear();
+  }
   Wut& operator[](std::uint32_t i) { return blocks_[i >> block_bits][i & block_mask]; }
   const Wut& operator[](std::uint32_t i) const { return blocks_[i >> block_bits][i & block_mask]; }
 
@@ -96,7 +122,14 @@ class Wuts {
     const auto low = static_cast<std::uint32_t>(grown & grown_mask);
     std::uint32_t i;
     if (free_.empty()) {
-      if ((size_ & block_mask) == 0) blocks_.push_back(std::make_unique<Wut[]>(block_mask + 1));
+      if ((size_ & block_mask) == 0) {
+        if (spare_wut_blocks.empty()) {
+          blocks_.push_back(std::make_unique<Wut[]>(block_mask + 1));
+        } else {
+          blocks_.push_back(std::move(spare_wut_blocks.back()));
+          spare_wut_blocks.pop_back();
+        }
+      }
       i = size_++;
     } else {
       i = free_.back();
@@ -285,10 +318,34 @@ struct Node {
 // share most of their path), so a step is copied out once and named by index.
 struct LoggedStep {
   GoroutineId g;
-  StepAccesses acc;
+  std::uint32_t clock_n;
   std::size_t pos;
-  std::size_t clock_at;  // its clock: clock_n entries of Out::clocks from here
-  std::size_t clock_n;
+  const std::uint32_t* clock;  // clock_n entries (its clock without trailing zeros) in a ClockStore
+  StepAccesses acc;
+};
+// Append-only storage for the clocks of logged steps, in blocks that never
+// move (a log grows to megabytes; a vector's regrowth copied it each time).
+class ClockStore {
+ public:
+  // A copy of `n` entries from `from`, without the zeros at the end.
+  std::pair<const std::uint32_t*, std::uint32_t> add(const std::uint32_t* from, std::size_t n) {
+    while (n > 0 && from[n - 1] == 0) --n;
+    if (blocks_.empty() || used_ + n > capacity_) {
+      capacity_ = std::max(block_size, n);
+      blocks_.push_back(std::make_unique_for_overwrite<std::uint32_t[]>(capacity_));
+      used_ = 0;
+    }
+    std::uint32_t* to = blocks_.back().get() + used_;
+    std::copy(from, from + n, to);
+    used_ += n;
+    return {to, static_cast<std::uint32_t>(n)};
+  }
+
+ private:
+  static constexpr std::size_t block_size = 16 * 1024;
+  std::vector<std::unique_ptr<std::uint32_t[]>> blocks_;
+  std::size_t used_ = 0;
+  std::size_t capacity_ = 0;  // of the last block
 };
 struct Insertion {
   std::size_t j;
@@ -315,10 +372,10 @@ struct DporTask::Start {
 };
 
 struct DporTask::Out {
-  std::vector<Insertion> log;         // in the order a single thread makes them
-  std::vector<LoggedStep> steps;      // the steps the log's sequences name
-  std::vector<std::uint32_t> clocks;  // their clocks, one after another
-  StepAccesses acc_union;             // of the branch's first step, over its variants
+  std::vector<Insertion> log;    // in the order a single thread makes them
+  std::deque<LoggedStep> steps;  // the steps the log's sequences name (a deque: no regrowth copies)
+  ClockStore clocks;             // their clocks
+  StepAccesses acc_union;        // of the branch's first step, over its variants
 };
 
 DporTask::DporTask() : out(std::make_unique<Out>()) {}
@@ -470,8 +527,8 @@ struct SourceDporStrategy::State {
           continue;
         }
         const auto at_log = static_cast<std::uint32_t>(out->steps.size());
-        out->steps.push_back({st.g, *st.acc, st.pos, out->clocks.size(), st.clock_n});
-        out->clocks.insert(out->clocks.end(), st.clock, st.clock + st.clock_n);
+        const auto [clock, n] = out->clocks.add(st.clock, st.clock_n);
+        out->steps.push_back({st.g, n, st.pos, clock, *st.acc});
         if (on_path) nodes[st.pos].logged = at_log;
         ins.v.push_back(at_log);
       }
@@ -818,7 +875,7 @@ struct SourceDporStrategy::State {
   // The branch at the last node's point that task t explored: its records
   // are applied (or passed up), and the branch counts as explored.
   bool take(DporTask& t, std::size_t k, GoroutineId g) {
-    const std::vector<LoggedStep>& steps = t.out->steps;
+    const std::deque<LoggedStep>& steps = t.out->steps;
     std::vector<std::uint32_t> passed;  // t's step index -> its index in this search's log
     for (Insertion& ins : t.out->log) {
       if (static_cast<std::ptrdiff_t>(ins.j) <= base) {
@@ -827,9 +884,8 @@ struct SourceDporStrategy::State {
           if (passed[i] == nil) {
             passed[i] = static_cast<std::uint32_t>(out->steps.size());
             const LoggedStep& st = steps[i];
-            out->steps.push_back({st.g, st.acc, st.pos, out->clocks.size(), st.clock_n});
-            const std::uint32_t* from = t.out->clocks.data() + st.clock_at;
-            out->clocks.insert(out->clocks.end(), from, from + st.clock_n);
+            const auto [clock, n] = out->clocks.add(st.clock, st.clock_n);
+            out->steps.push_back({st.g, n, st.pos, clock, st.acc});
           }
           i = passed[i];
         }
@@ -842,10 +898,9 @@ struct SourceDporStrategy::State {
       }
       std::vector<VStep>& v = vsteps;
       v.clear();
-      const std::vector<std::uint32_t>& logged_clocks = t.out->clocks;
       for (const std::uint32_t i : ins.v) {
         const LoggedStep& st = steps[i];
-        v.push_back({st.g, &st.acc, st.pos, logged_clocks.data() + st.clock_at, st.clock_n});
+        v.push_back({st.g, &st.acc, st.pos, st.clock, st.clock_n});
       }
       apply(ins.j, v);
     }
@@ -885,7 +940,9 @@ SourceDporStrategy::SourceDporStrategy(bool optimal)
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
     : s_(std::make_unique<State>(*this, task.start->optimal)), optimal_(task.start->optimal) {
   s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
-  s_->wuts = std::move(task.start->wuts);
+  // The subtree into this thread's pool (its blocks warm from earlier tasks).
+  Node& b = s_->nodes.back();
+  b.follow = s_->wuts.copy(task.start->wuts, task.start->nodes.back().follow);
   s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;
   task.start.reset();
