@@ -182,7 +182,9 @@ void RaceDetector::channel(Execution& x, const Event& e) {
 
 void RaceDetector::on_event(Execution& x, const Event& e) {
   if (!active_) {
-    if (e.op != OpKind::load && e.op != OpKind::store) {
+    // A long execution without plain accesses stops deferring at a bound
+    // (the log would grow with the execution otherwise).
+    if (e.op != OpKind::load && e.op != OpKind::store && deferred_.size() < max_deferred) {
       deferred_.push_back(e);
       return;
     }

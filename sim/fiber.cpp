@@ -67,13 +67,47 @@ void StackPool::give_back(Stack s) {
   if (s.base != nullptr) free_.push_back(s);
 }
 
-struct FiberAccess {
-  static void entry(ctx::transfer_t t) {
-    auto* self = static_cast<Fiber*>(t.data);
-    self->caller_ = t.fctx;
+namespace {
+
+// What a jump carries: the fiber it leaves (nullptr: the scheduler's own
+// context) and the fiber it enters (nullptr: the scheduler's). It lives on
+// the stack being left, which does not run again before the arrival reads it.
+struct Jump {
+  Fiber* from;
+  Fiber* to;
+};
+
 #ifdef WEFT_ASAN
-    __sanitizer_finish_switch_fiber(nullptr, &self->caller_bottom_, &self->caller_size_);
+// ASan's fake stack of the scheduler's context while a fiber of this thread runs.
+thread_local void* scheduler_fake_stack = nullptr;
 #endif
+
+}  // namespace
+
+struct FiberAccess {
+  // Fiber `self` runs again (or for the first time), arriving by `t`. From
+  // the scheduler: keep its context, to suspend into. From another fiber:
+  // that one gave up its place and gets its context stored; it passed the
+  // scheduler's context on (switch_to).
+  static void arrive(Fiber& self, ctx::transfer_t t, void* fake_stack) {
+    const auto* j = static_cast<const Jump*>(t.data);
+    if (j->from == nullptr) {
+      self.caller_ = t.fctx;
+#ifdef WEFT_ASAN
+      __sanitizer_finish_switch_fiber(fake_stack, &self.caller_bottom_, &self.caller_size_);
+#endif
+    } else {
+      j->from->ctx_ = t.fctx;
+#ifdef WEFT_ASAN
+      __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+#endif
+    }
+    (void)fake_stack;
+  }
+
+  static void entry(ctx::transfer_t t) {
+    Fiber* self = static_cast<const Jump*>(t.data)->to;
+    arrive(*self, t, nullptr);
     self->entry_(self->arg_);
     self->finished_ = true;
 #ifdef WEFT_TSAN
@@ -83,7 +117,8 @@ struct FiberAccess {
     // nullptr: this fiber's fake stack can be freed, it never runs again.
     __sanitizer_start_switch_fiber(nullptr, self->caller_bottom_, self->caller_size_);
 #endif
-    ctx::jump_fcontext(self->caller_, nullptr);
+    Jump j{self, nullptr};
+    ctx::jump_fcontext(self->caller_, &j);
     std::fputs("weft: internal error: finished fiber resumed\n", stderr);
     std::abort();
   }
@@ -97,8 +132,14 @@ void Fiber::start(Stack stack, Entry entry, void* arg) {
 #ifdef WEFT_TSAN
   if (tsan_fiber_ == nullptr) tsan_fiber_ = __tsan_create_fiber(0);
 #endif
-  char* top = static_cast<char*>(stack.base) + stack.size;
-  ctx_ = ctx::make_fcontext(top, stack.size - stack.guard, &FiberAccess::entry);
+  // Stacks are page-aligned, so every fiber's saved context would sit at the
+  // same offset in its page and compete for the same cache sets; each stack
+  // starts lower by a different multiple of a cache line.
+  static thread_local std::size_t color = 0;
+  color = (color + 1) % 61;
+  const std::size_t offset = 64 * color;
+  char* top = static_cast<char*>(stack.base) + stack.size - offset;
+  ctx_ = ctx::make_fcontext(top, stack.size - stack.guard - offset, &FiberAccess::entry);
 }
 
 Fiber::~Fiber() {
@@ -113,14 +154,17 @@ void Fiber::resume() {
   __tsan_switch_to_fiber(tsan_fiber_, 0);
 #endif
 #ifdef WEFT_ASAN
-  __sanitizer_start_switch_fiber(&fake_stack_, static_cast<char*>(stack_.base) + stack_.guard,
+  __sanitizer_start_switch_fiber(&scheduler_fake_stack, static_cast<char*>(stack_.base) + stack_.guard,
                                  stack_.size - stack_.guard);
 #endif
-  ctx::transfer_t t = ctx::jump_fcontext(ctx_, this);
+  Jump j{nullptr, this};
+  ctx::transfer_t t = ctx::jump_fcontext(ctx_, &j);
 #ifdef WEFT_ASAN
-  __sanitizer_finish_switch_fiber(fake_stack_, nullptr, nullptr);
+  __sanitizer_finish_switch_fiber(scheduler_fake_stack, nullptr, nullptr);
 #endif
-  ctx_ = finished_ ? nullptr : t.fctx;
+  // Back from the fiber that suspended or finished: this one, or one it switched to.
+  Fiber* back = static_cast<const Jump*>(t.data)->from;
+  back->ctx_ = back->finished_ ? nullptr : t.fctx;
 }
 
 void Fiber::suspend() {
@@ -130,11 +174,29 @@ void Fiber::suspend() {
 #ifdef WEFT_ASAN
   __sanitizer_start_switch_fiber(&fake_stack_, caller_bottom_, caller_size_);
 #endif
-  ctx::transfer_t t = ctx::jump_fcontext(caller_, nullptr);
-  caller_ = t.fctx;
+  Jump j{this, nullptr};
+  ctx::transfer_t t = ctx::jump_fcontext(caller_, &j);
+  FiberAccess::arrive(*this, t, fake_stack_);
+}
+
+void Fiber::switch_to(Fiber& next) {
+  // `next` takes this fiber's place: it suspends to the scheduler this one would have.
+  next.caller_ = caller_;
 #ifdef WEFT_ASAN
-  __sanitizer_finish_switch_fiber(fake_stack_, &caller_bottom_, &caller_size_);
+  next.caller_bottom_ = caller_bottom_;
+  next.caller_size_ = caller_size_;
 #endif
+#ifdef WEFT_TSAN
+  next.tsan_caller_ = tsan_caller_;
+  __tsan_switch_to_fiber(next.tsan_fiber_, 0);
+#endif
+#ifdef WEFT_ASAN
+  __sanitizer_start_switch_fiber(&fake_stack_, static_cast<char*>(next.stack_.base) + next.stack_.guard,
+                                 next.stack_.size - next.stack_.guard);
+#endif
+  Jump j{this, &next};
+  ctx::transfer_t t = ctx::jump_fcontext(next.ctx_, &j);
+  FiberAccess::arrive(*this, t, fake_stack_);
 }
 
 Stack Fiber::release_stack() {

@@ -1,6 +1,8 @@
 // The engine's costs, measured: one fiber switch, one scheduling step (with
-// and without the detectors every search attaches), and executions/s and
-// events/s of complete single-threaded DFS searches over models.
+// and without the detectors every search attaches; a step where the same
+// goroutine goes on, which needs no fiber switch, and one where another
+// goroutine takes over, which needs two), and executions/s and events/s of
+// complete single-threaded DFS searches over models.
 //
 //   cmake --build build --target weft_bench_engine
 //   build/weft_bench_engine                      # the default table
@@ -63,19 +65,34 @@ double fiber_switch_ns(long rounds) {
   return s * 1e9 / static_cast<double>(2 * rounds);  // two switches per round
 }
 
-// --- one scheduling step: a long execution under a scheduler that always takes the first ---
-class FirstScheduler final : public weft::Scheduler {
+// --- one scheduling step: executions under a scheduler that always takes
+// the first candidate (the same goroutine goes on while it can: no fiber
+// switch), or one that takes another goroutine than last time whenever it can
+// (every step switches from one goroutine to another and back) ---
+class StepScheduler final : public weft::Scheduler {
  public:
-  std::size_t pick(std::span<const weft::Candidate>) override { return 0; }
+  explicit StepScheduler(bool alternate) : alternate_(alternate) {}
+  std::size_t pick(std::span<const weft::Candidate> enabled) override {
+    std::size_t i = 0;
+    if (alternate_) {
+      while (i + 1 < enabled.size() && enabled[i].g == last_) ++i;
+    }
+    last_ = enabled[i].g;
+    return i;
+  }
   std::size_t choose(std::size_t, weft::ChoiceKind) override { return 0; }
+
+ private:
+  bool alternate_;
+  weft::GoroutineId last_ = weft::no_goroutine;
 };
 
 // Runs executions of `per_execution` steps each until `total` steps are done
 // and returns the time per step: with per_execution = total, one long
 // execution (its schedule grows to megabytes); with shorter ones, the cost a
 // search pays, execution setup included.
-double step_ns(long total, long per_execution, bool detectors) {
-  FirstScheduler s;
+double step_ns(long total, long per_execution, bool detectors, bool alternate) {
+  StepScheduler s(alternate);
   weft::detail::StackPool pool;
   weft::ExecutionOptions eo;
   eo.max_steps = static_cast<std::uint64_t>(per_execution) * 4;
@@ -94,8 +111,8 @@ double step_ns(long total, long per_execution, bool detectors) {
       weft::Atomic<long> b{"b", 0};
       weft::WaitGroup wg{"wg"};
       wg.add(1);
-      // Two goroutines take turns when the scheduler prefers the lower id:
-      // main's steps and the worker's interleave only at the end.
+      // Under the first-candidate scheduler main runs all its steps, then the
+      // worker; under the alternating one they take turns.
       weft::go([&] {
         for (long i = 0; i < per_execution / 2; ++i) b.fetch_add(1);
         wg.done();
@@ -159,25 +176,33 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::vector<double> sw, st, std_, st_short, std_short;
+  std::vector<double> sw;
+  std::vector<double> st[2][2][2];  // [alternate][short executions][detectors]
   for (int i = 0; i < repeat; ++i) {
     sw.push_back(fiber_switch_ns(2000000));
-    st.push_back(step_ns(2000000, 2000000, false));
-    std_.push_back(step_ns(2000000, 2000000, true));
-    st_short.push_back(step_ns(2000000, 1000, false));
-    std_short.push_back(step_ns(2000000, 1000, true));
+    for (int alt = 0; alt < 2; ++alt) {
+      for (int shrt = 0; shrt < 2; ++shrt) {
+        for (int det = 0; det < 2; ++det) {
+          st[alt][shrt][det].push_back(step_ns(2000000, shrt != 0 ? 1000 : 2000000, det != 0, alt != 0));
+        }
+      }
+    }
   }
   std::printf("fiber switch:                 %6.1f ns\n", median(sw));
-  std::printf("scheduling step:              %6.1f ns   (one execution of 2,000,000 steps, 2 goroutines)\n",
-              median(st));
-  std::printf(
-      "scheduling step + detectors:  %6.1f ns   (the same, race and lost-update observers attached)\n",
-      median(std_));
-  std::printf("scheduling step:              %6.1f ns   (2,000 executions of 1,000 steps, setup included)\n",
-              median(st_short));
-  std::printf(
-      "scheduling step + detectors:  %6.1f ns   (the same, race and lost-update observers attached)\n\n",
-      median(std_short));
+  static const char* const how[2] = {"the same goroutine goes on (no switch)",
+                                     "another goroutine every step (a switch there and back)"};
+  static const char* const runs[2] = {"one execution of 2,000,000 steps",
+                                      "2,000 executions of 1,000 steps, setup included"};
+  for (int alt = 0; alt < 2; ++alt) {
+    for (int shrt = 0; shrt < 2; ++shrt) {
+      std::printf("scheduling step:              %6.1f ns   (%s; %s)\n", median(st[alt][shrt][0]), how[alt],
+                  runs[shrt]);
+      std::printf(
+          "scheduling step + detectors:  %6.1f ns   (the same, race and lost-update observers attached)\n",
+          median(st[alt][shrt][1]));
+    }
+  }
+  std::printf("\n");
 
   std::printf("strategy %s, each search capped at %.0f s\n", strategy.c_str(), budget);
   std::printf("%-22s %12s %12s %9s %12s %12s %8s\n", "model", "executions", "events", "seconds", "exec/s",

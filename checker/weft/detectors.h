@@ -49,6 +49,7 @@ struct RawSite {
 // of atomics, mutexes and channels only) needs no clocks at all: the
 // detector keeps the events in a log until then and works through the log
 // at that first access, so those executions pay a copy per event instead.
+// Past max_deferred events it stops waiting and keeps clocks as it goes.
 class RaceDetector final : public Observer {
  public:
   void begin(Execution& x) override;
@@ -80,7 +81,8 @@ class RaceDetector final : public Observer {
   void report(ObjectId obj, const Access& earlier, const Event& e);
   void handle(Execution& x, const Event& e);
 
-  bool active_ = false;          // a plain access happened in this execution
+  static constexpr std::size_t max_deferred = 4096;
+  bool active_ = false;          // a plain access happened in this execution (or max_deferred events)
   std::vector<Event> deferred_;  // the events before it
   std::vector<VectorClock> goroutines_;
   std::vector<VectorClock> objects_;

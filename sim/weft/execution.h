@@ -226,9 +226,8 @@ class Execution {
   std::size_t picked_index_ = 0;
   std::size_t listed_ = 0;
   detail::Goroutine* current_ = nullptr;
-  detail::Goroutine* next_ = nullptr;  // decided by the goroutine that ran last (point())
-  bool over_ = false;                  // schedule() found the end: deadlock, leak or step limit
-  std::exception_ptr inline_error_;    // thrown by the scheduler while a goroutine called it
+  bool over_ = false;                // schedule() found the end: deadlock, leak or step limit
+  std::exception_ptr inline_error_;  // thrown by the scheduler while a goroutine called it
   std::uint64_t steps_ = 0;
   std::uint64_t epoch_ = 0;
   bool stop_ = false;

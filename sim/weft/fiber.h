@@ -1,9 +1,10 @@
 // Fibers: a goroutine's own stack and saved registers. Only fiber.cpp
 // includes Boost.Context; everything else sees this small interface.
 //
-// A fiber is asymmetric: the scheduler calls resume(), the fiber runs until
-// it calls suspend() (or its function returns), and control comes back to the
-// scheduler. Stacks come from a StackPool and go back to it, so an execution
+// The scheduler calls resume(), the fiber runs until it calls suspend() (or
+// its function returns), and control comes back to the scheduler; a fiber
+// may also hand its turn to another fiber directly (switch_to), which then
+// returns to the scheduler in its place. Stacks come from a StackPool and go back to it, so an execution
 // does not map memory per goroutine once the pool is warm.
 #pragma once
 
@@ -48,8 +49,14 @@ class Fiber {
   void start(Stack stack, Entry entry, void* arg);
   // From the scheduler: runs the fiber until it suspends or finishes.
   void resume();
-  // From inside the fiber: returns control to whoever called resume().
+  // From inside the fiber: returns control to the scheduler (whoever called
+  // resume() on this fiber or on the one that switched to it).
   void suspend();
+  // From inside the fiber: runs `next` (started, not running) in its place,
+  // with one switch instead of a suspend and a resume; returns when this
+  // fiber is resumed or switched to again. resume() returns when `next`, or
+  // a fiber it switched to, suspends.
+  void switch_to(Fiber& next);
 
   bool finished() const { return finished_; }
   bool started() const { return ctx_ != nullptr || finished_; }
