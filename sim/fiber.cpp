@@ -17,6 +17,7 @@
 #endif
 
 #ifdef WEFT_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -131,6 +132,14 @@ void Fiber::start(Stack stack, Entry entry, void* arg) {
   finished_ = false;
 #ifdef WEFT_TSAN
   if (tsan_fiber_ == nullptr) tsan_fiber_ = __tsan_create_fiber(0);
+#endif
+#ifdef WEFT_ASAN
+  // A reused stack still carries the poisoned red zones of the frames its
+  // last fiber never returned from (its entry frame, near the top; frames
+  // below it return or unwind); this fiber's frames sit elsewhere.
+  const std::size_t usable = stack.size - stack.guard;
+  const std::size_t top_part = usable < 16384 ? usable : 16384;
+  __asan_unpoison_memory_region(static_cast<char*>(stack.base) + stack.size - top_part, top_part);
 #endif
   // Stacks are page-aligned, so every fiber's saved context would sit at the
   // same offset in its page and compete for the same cache sets; each stack
