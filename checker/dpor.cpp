@@ -772,6 +772,10 @@ struct SourceDporStrategy::State {
         if (handed != nullptr) {
           const StepAccesses* acc = finished(**handed);
           if (acc == nullptr) break;
+          // Its records for this point are applied only when the search
+          // reaches it, and may well extend the branches after it there:
+          // handing one of those out now would likely have to be undone.
+          if (inserts_at(**handed, k)) break;
           done.push_back({w.g, *acc});
           continue;
         }
@@ -827,6 +831,11 @@ struct SourceDporStrategy::State {
   static const StepAccesses* finished(const DporTask& t) {
     if (t.state.load() != DporTask::done || t.void_()) return nullptr;
     return &t.out->acc_union;
+  }
+
+  // Whether a finished task left an insertion for point k.
+  static bool inserts_at(const DporTask& t, std::size_t k) {
+    return std::any_of(t.out->log.begin(), t.out->log.end(), [k](const Insertion& i) { return i.j == k; });
   }
 
   // Source sets: the task handed out for g's branch at point n, if any.
