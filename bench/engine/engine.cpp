@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
   }
   std::printf("fiber switch:                 %6.1f ns\n", median(sw));
   static const char* const how[2] = {"the same goroutine goes on (no switch)",
-                                     "another goroutine every step (a switch there and back)"};
+                                     "another goroutine every step (one fiber switch a step)"};
   static const char* const runs[2] = {"one execution of 2,000,000 steps",
                                       "2,000 executions of 1,000 steps, setup included"};
   for (int alt = 0; alt < 2; ++alt) {
