@@ -214,13 +214,13 @@ bool Execution::point(OpKind op, detail::ObjectState* obj, std::source_location 
   g.obj = obj;
   g.loc = loc;
   g.state = State::pending;
+  Goroutine* next = nullptr;
   if (woken_.empty() && !stop_) {
     // Nothing else has to run before the next decision (no goroutine was
     // woken or spawned by this step): make it here, on this goroutine's
     // stack. When it picks this goroutine again, which is most steps of
     // most searches, the step goes on without a fiber switch; when it picks
     // another, this goroutine switches to it directly.
-    Goroutine* next = nullptr;
     try {
       next = schedule();
     } catch (...) {  // the checker's failure, not the program's: run() rethrows it
@@ -231,21 +231,17 @@ bool Execution::point(OpKind op, detail::ObjectState* obj, std::source_location 
       g.state = State::running;
       return true;
     }
-    if (next != nullptr) {
-      // Another goroutine takes the step: straight to it, one fiber switch
-      // instead of two. This goroutine is back when something picks it.
-      current_ = next;
-      next->state = State::running;
-      if (journal_ != nullptr) journal_->running.store(next->id, std::memory_order_relaxed);
-      g.fiber.switch_to(next->fiber);
-      if (g.kill) {
-        if (std::uncaught_exceptions() > 0) return false;
-        throw detail::Unwind{};
-      }
-      return true;
-    }
   }
-  g.fiber.suspend();
+  if (next != nullptr) {
+    // Another goroutine takes the step: straight to it, one fiber switch
+    // instead of two. This goroutine is back when something picks it.
+    current_ = next;
+    next->state = State::running;
+    if (journal_ != nullptr) journal_->running.store(next->id, std::memory_order_relaxed);
+    g.fiber.switch_to(next->fiber);
+  } else {
+    g.fiber.suspend();
+  }
   if (g.kill) {
     if (std::uncaught_exceptions() > 0) return false;
     throw detail::Unwind{};
