@@ -119,7 +119,7 @@ class Wuts {
   const Wut& operator[](std::uint32_t i) const { return blocks_[i >> block_bits][i & block_mask]; }
 
   std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown) {
-    const auto low = static_cast<std::uint32_t>(grown & grown_mask);
+    const auto low = static_cast<std::uint32_t>(grown);
     std::uint32_t i;
     if (free_.empty()) {
       if ((size_ & block_mask) == 0) {
@@ -376,6 +376,15 @@ struct DporTask::Out {
   std::deque<LoggedStep> steps;  // the steps the log's sequences name (a deque: no regrowth copies)
   ClockStore clocks;             // their clocks
   StepAccesses acc_union;        // of the branch's first step, over its variants
+
+  // Copies a step into `steps` (its clock into `clocks`); returns its index.
+  std::uint32_t log_step(GoroutineId g, std::size_t pos, const std::uint32_t* clock, std::size_t clock_n,
+                         const StepAccesses& acc) {
+    const auto at = static_cast<std::uint32_t>(steps.size());
+    const auto [kept, n] = clocks.add(clock, clock_n);
+    steps.push_back({g, n, pos, kept, acc});
+    return at;
+  }
 };
 
 DporTask::DporTask() : out(std::make_unique<Out>()) {}
@@ -526,9 +535,7 @@ struct SourceDporStrategy::State {
           ins.v.push_back(nodes[st.pos].logged);
           continue;
         }
-        const auto at_log = static_cast<std::uint32_t>(out->steps.size());
-        const auto [clock, n] = out->clocks.add(st.clock, st.clock_n);
-        out->steps.push_back({st.g, n, st.pos, clock, *st.acc});
+        const std::uint32_t at_log = out->log_step(st.g, st.pos, st.clock, st.clock_n, *st.acc);
         if (on_path) nodes[st.pos].logged = at_log;
         ins.v.push_back(at_log);
       }
@@ -891,10 +898,8 @@ struct SourceDporStrategy::State {
         if (passed.empty()) passed.assign(steps.size(), nil);
         for (std::uint32_t& i : ins.v) {
           if (passed[i] == nil) {
-            passed[i] = static_cast<std::uint32_t>(out->steps.size());
             const LoggedStep& st = steps[i];
-            const auto [clock, n] = out->clocks.add(st.clock, st.clock_n);
-            out->steps.push_back({st.g, n, st.pos, clock, st.acc});
+            passed[i] = out->log_step(st.g, st.pos, st.clock, st.clock_n, st.acc);
           }
           i = passed[i];
         }
