@@ -1,7 +1,7 @@
 // The engine's costs, measured: one fiber switch, one scheduling step (with
 // and without the detectors every search attaches; a step where the same
 // goroutine goes on, which needs no fiber switch, and one where another
-// goroutine takes over, which needs two), and executions/s and events/s of
+// goroutine takes over, which needs one), and executions/s and events/s of
 // complete single-threaded DFS searches over models.
 //
 //   cmake --build build --target weft_bench_engine
@@ -68,7 +68,7 @@ double fiber_switch_ns(long rounds) {
 // --- one scheduling step: executions under a scheduler that always takes
 // the first candidate (the same goroutine goes on while it can: no fiber
 // switch), or one that takes another goroutine than last time whenever it can
-// (every step switches from one goroutine to another and back) ---
+// (every step switches from one goroutine to the other) ---
 class StepScheduler final : public weft::Scheduler {
  public:
   explicit StepScheduler(bool alternate) : alternate_(alternate) {}
