@@ -418,8 +418,8 @@ void run_search(Search& s, Strategy& strategy) {
 }
 
 // The threads of a parallel DPOR search. Tasks wait in one queue; a thread
-// waiting for a task it handed out runs only that task's own subtasks
-// meanwhile (so no wait can close a cycle).
+// waiting for a task it handed out runs meanwhile only tasks of its own
+// search's subtree (so no wait can close a cycle), that task's own first.
 class DporThreads {
  public:
   using Run = std::function<void(const std::shared_ptr<DporTask>&)>;
@@ -461,12 +461,14 @@ class DporThreads {
       return false;
     }
     while (t->state.load() != DporTask::done) {
-      auto mine = std::find_if(queue_.begin(), queue_.end(), [&t](const std::shared_ptr<DporTask>& q) {
-        for (const DporTask* p = q->parent.get(); p != nullptr; p = p->parent.get()) {
-          if (p == t.get()) return true;
-        }
-        return false;
-      });
+      // t's own subtasks first (its end is what this thread waits for),
+      // then any other task of the search that waits (t's later siblings).
+      auto mine = std::find_if(queue_.begin(), queue_.end(),
+                               [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t.get()); });
+      if (mine == queue_.end()) {
+        mine = std::find_if(queue_.begin(), queue_.end(),
+                            [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t->parent.get()); });
+      }
       if (mine != queue_.end()) {
         run_queued(lock, mine);
       } else {
@@ -475,8 +477,25 @@ class DporThreads {
     }
     return !t->void_();
   }
+  bool would_wait(const std::shared_ptr<DporTask>& t) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (t->state.load() != DporTask::running) return false;
+    return std::none_of(queue_.begin(), queue_.end(),
+                        [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t.get()); });
+  }
 
  private:
+  // Whether task q belongs to the subtree of `of` (null: the whole search).
+  // A thread runs only such tasks while `of`'s search waits: every task on
+  // a thread's stack then belongs to the one below it, and waits go only to
+  // tasks of a task's own subtree, so no wait can close a cycle.
+  static bool below(const DporTask& q, const DporTask* of) {
+    if (of == nullptr) return true;
+    for (const DporTask* p = q.parent.get(); p != nullptr; p = p->parent.get()) {
+      if (p == of) return true;
+    }
+    return false;
+  }
   void update() { want_.store(idle_ > queue_.size(), std::memory_order_relaxed); }
   // Takes a task out of the queue and runs it on this thread (unlocked meanwhile).
   void run_queued(std::unique_lock<std::mutex>& lock, std::deque<std::shared_ptr<DporTask>>::iterator it) {
@@ -533,6 +552,8 @@ class Frame final : public DporLink {
     threads_.publish(std::move(task));
   }
   bool await(const std::shared_ptr<DporTask>& task) override { return threads_.await(task); }
+  bool would_wait(const std::shared_ptr<DporTask>& task) const override { return threads_.would_wait(task); }
+  bool wrong_predictions() const override { return search_.options.wrong_predictions; }
   bool commit(DporTask& t) override {
     if (t.error) std::rethrow_exception(t.error);
     Report& report = search_.report;

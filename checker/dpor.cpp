@@ -79,10 +79,13 @@ struct alignas(64) Wut {
   GoroutineId g = no_goroutine;
   std::uint32_t child = nil;  // first branch below this step
   std::uint32_t next = nil;   // next sibling to the right
-  // The execution that last added to this branch (its low 31 bits: only
+  // The execution that last added to this branch (its low 30 bits: only
   // compared to recent executions, for when to hand the branch out).
-  std::uint32_t grown : 31 = 0;
+  std::uint32_t grown : 30 = 0;
   std::uint32_t handed : 1 = 0;  // the branch has a task (Wuts::task)
+  // acc is all the step can access: it was recorded from a run of the step
+  // that made no choice (one variant), not from a waiting operation.
+  std::uint32_t exact : 1 = 0;
   StepAccesses acc;
 };
 static_assert(sizeof(Wut) == 64);
@@ -118,7 +121,7 @@ class Wuts {
   Wut& operator[](std::uint32_t i) { return blocks_[i >> block_bits][i & block_mask]; }
   const Wut& operator[](std::uint32_t i) const { return blocks_[i >> block_bits][i & block_mask]; }
 
-  std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown) {
+  std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown, bool exact = false) {
     const auto low = static_cast<std::uint32_t>(grown);
     std::uint32_t i;
     if (free_.empty()) {
@@ -141,6 +144,7 @@ class Wuts {
     w.next = nil;
     w.grown = low & grown_mask;
     w.handed = 0;
+    w.exact = exact && acc != nullptr;
     if (acc != nullptr) {
       w.acc = *acc;
     } else {
@@ -155,8 +159,8 @@ class Wuts {
     free_.push_back(i);
   }
 
-  static constexpr std::uint32_t grown_mask = (1u << 31) - 1;
-  // Executions since the last one that added to branch i (modulo 2^31).
+  static constexpr std::uint32_t grown_mask = (1u << 30) - 1;
+  // Executions since the last one that added to branch i (modulo 2^30).
   std::uint32_t since_grown(std::uint32_t i, std::uint64_t executions) const {
     return (static_cast<std::uint32_t>(executions) - (*this)[i].grown) & grown_mask;
   }
@@ -209,7 +213,7 @@ class Wuts {
     std::uint32_t prev = nil;
     for (std::uint32_t i = first; i != nil; i = from[i].next) {
       const Wut& src = from[i];
-      const std::uint32_t c = make(src.g, &src.acc, src.grown);
+      const std::uint32_t c = make(src.g, &src.acc, src.grown, src.exact != 0);
       if (const auto* t = from.task(i)) set_task(c, *t);
       (*this)[c].child = copy(from, src.child);
       if (prev == nil) {
@@ -254,12 +258,15 @@ class Wuts {
 // One step of a reversing sequence v, while it is being inserted.
 struct VStep {
   GoroutineId g;
+  bool exact;  // acc is all the step can access (Wut::exact)
   const StepAccesses* acc;
   std::size_t pos;             // its index on the current path (the racing operation: the top)
   const std::uint32_t* clock;  // its vector clock on the current path: clock_n entries
   std::size_t clock_n;
   std::uint32_t clock_at(GoroutineId h) const { return h < clock_n ? clock[h] : 0; }
 };
+
+static_assert(sizeof(VStep) == 40);
 
 // a happens before b, both steps of the current path.
 bool hb(const VStep& a, const VStep& b) {
@@ -301,6 +308,7 @@ struct Node {
   std::uint32_t follow = nil;  // optimal mode: the chosen branch's rest, for the next point
   // --- the step taken ---
   GoroutineId chosen = no_goroutine;
+  bool one_variant = false;  // the step made no choice (set when it is analysed)
   std::vector<Choice> choices;
   StepAccesses acc;        // of the current run of the step
   StepAccesses acc_union;  // over every variant (choice) of the chosen goroutine's step
@@ -322,6 +330,7 @@ struct LoggedStep {
   std::size_t pos;
   const std::uint32_t* clock;  // clock_n entries (its clock without trailing zeros) in a ClockStore
   StepAccesses acc;
+  bool exact;
 };
 // Append-only storage for the clocks of logged steps, in blocks that never
 // move (a log grows to megabytes; a vector's regrowth copied it each time).
@@ -376,13 +385,18 @@ struct DporTask::Out {
   std::deque<LoggedStep> steps;  // the steps the log's sequences name (a deque: no regrowth copies)
   ClockStore clocks;             // their clocks
   StepAccesses acc_union;        // of the branch's first step, over its variants
+  // The branches before this one at its point that were still running when
+  // it was handed out: their goroutines and the accesses their first steps
+  // were taken to have (their wakeup nodes'), in its sleep set. The task's
+  // results count only if those are what the branches' tasks then report.
+  std::vector<Sleeper> assumed;
 
   // Copies a step into `steps` (its clock into `clocks`); returns its index.
   std::uint32_t log_step(GoroutineId g, std::size_t pos, const std::uint32_t* clock, std::size_t clock_n,
-                         const StepAccesses& acc) {
+                         const StepAccesses& acc, bool exact) {
     const auto at = static_cast<std::uint32_t>(steps.size());
     const auto [kept, n] = clocks.add(clock, clock_n);
-    steps.push_back({g, n, pos, kept, acc});
+    steps.push_back({g, n, pos, kept, acc, exact});
     return at;
   }
 };
@@ -450,9 +464,10 @@ struct SourceDporStrategy::State {
   // The race between step j and a later step (or a waiting operation) of
   // goroutine q with clock `c`, reached after the steps up to `top` (exclusive):
   // make sure the state before j tries a goroutine that can start the reversal.
-  void reverse(std::size_t j, GoroutineId q, const StepAccesses& acc, const Clock& c, std::size_t top) {
+  void reverse(std::size_t j, GoroutineId q, const StepAccesses& acc, bool exact, const Clock& c,
+               std::size_t top) {
     if (optimal) {
-      insert(j, q, acc, c, top);
+      insert(j, q, acc, exact, c, top);
       return;
     }
     Node& pre = nodes[j];
@@ -508,7 +523,8 @@ struct SourceDporStrategy::State {
 
   // Optimal mode: the sequence v that reverses the race between step j and
   // q's operation, inserted into j's wakeup tree unless already covered.
-  void insert(std::size_t j, GoroutineId q, const StepAccesses& acc, const Clock& c, std::size_t top) {
+  void insert(std::size_t j, GoroutineId q, const StepAccesses& acc, bool exact, const Clock& c,
+              std::size_t top) {
     Node& pre = nodes[j];
     const GoroutineId pj = pre.chosen;
     std::vector<VStep>& v = vsteps;  // reused: one insertion after another
@@ -516,9 +532,9 @@ struct SourceDporStrategy::State {
     for (std::size_t m = j + 1; m < top; ++m) {
       const Node& nm = nodes[m];
       if (at(nm.clock, pj) >= j + 1) continue;  // after j
-      v.push_back({nm.chosen, &nm.acc, m, nm.clock.data(), nm.clock.size()});
+      v.push_back({nm.chosen, nm.one_variant, &nm.acc, m, nm.clock.data(), nm.clock.size()});
     }
-    v.push_back({q, &acc, top, c.data(), c.size()});
+    v.push_back({q, exact, &acc, top, c.data(), c.size()});
     if (static_cast<std::ptrdiff_t>(j) <= base) {
       // Outside this task's subtree: the search that handed it out applies
       // it, unless the goroutines asleep or explored at j when the task was
@@ -535,7 +551,7 @@ struct SourceDporStrategy::State {
           ins.v.push_back(nodes[st.pos].logged);
           continue;
         }
-        const std::uint32_t at_log = out->log_step(st.g, st.pos, st.clock, st.clock_n, *st.acc);
+        const std::uint32_t at_log = out->log_step(st.g, st.pos, st.clock, st.clock_n, *st.acc, st.exact);
         if (on_path) nodes[st.pos].logged = at_log;
         ins.v.push_back(at_log);
       }
@@ -597,7 +613,7 @@ struct SourceDporStrategy::State {
     // Add the rest of v as a new rightmost branch: a chain, built from its end.
     std::uint32_t chain = nil;
     for (std::size_t i = v.size(); i-- > 0;) {
-      const std::uint32_t w = wuts.make(v[i].g, v[i].acc, executions);
+      const std::uint32_t w = wuts.make(v[i].g, v[i].acc, executions, v[i].exact);
       wuts[w].child = chain;
       chain = w;
     }
@@ -610,7 +626,7 @@ struct SourceDporStrategy::State {
   // goroutine that nothing orders before q's operation; the steps are looked
   // at latest first, each race's clock joined into c, so that an earlier step
   // ordered before a later race is not one.
-  void races(GoroutineId q, const StepAccesses& acc, std::size_t top, bool report, Clock& c) {
+  void races(GoroutineId q, const StepAccesses& acc, bool exact, std::size_t top, bool report, Clock& c) {
     c = clock_of(q);
     if (!candidates(acc, top)) {
       // Every earlier step (a select that has not chosen, or a step that
@@ -624,7 +640,7 @@ struct SourceDporStrategy::State {
       const Node& nj = nodes[j];
       if (nj.chosen == q) continue;
       if (at(c, nj.chosen) < j + 1) {
-        if (report) reverse(j, q, acc, c, top);
+        if (report) reverse(j, q, acc, exact, c, top);
         join(c, nj.clock);
       }
     }
@@ -721,8 +737,9 @@ struct SourceDporStrategy::State {
         if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end())
           n.acc_union.push_back(a);
       }
+      n.one_variant = n.choices.empty();
       Clock& c = n.clock;
-      races(n.chosen, n.acc, k, true, c);
+      races(n.chosen, n.acc, n.one_variant, k, true, c);
       if (c.size() <= n.chosen) c.resize(n.chosen + 1, 0);
       c[n.chosen] = static_cast<std::uint32_t>(k + 1);
       if (indexed == k) index_step(k);
@@ -734,7 +751,8 @@ struct SourceDporStrategy::State {
 
   // Operations that wait (disabled, or left at the end) race like steps.
   void check_waiting(std::size_t top) {
-    for (std::size_t i = 0; i < waiting_count; ++i) races(waiting[i].g, waiting[i].acc, top, true, scratch);
+    for (std::size_t i = 0; i < waiting_count; ++i)
+      races(waiting[i].g, waiting[i].acc, false, top, true, scratch);
   }
 
   // Optimal mode, when a sequence cannot go on at node n: a one-step branch
@@ -753,58 +771,82 @@ struct SourceDporStrategy::State {
     return std::any_of(n.choices.begin(), n.choices.end(), [](const Choice& c) { return c.taken + 1 < c.n; });
   }
 
-  // Hands the next branch of the shallowest scheduling point that has one
-  // to another thread (the shallowest: the largest subtrees, so the fewest
-  // hand-overs). A branch can go once the sleep set it starts with is
-  // known: the branches before it at its point are explored or handed out
-  // and finished, and the step now taken there has no variant left.
+  // Hands the next branch of the shallowest scheduling point before `end`
+  // that has one to another thread (the shallowest: the largest subtrees,
+  // so the fewest hand-overs); false if none can go. A branch can go once
+  // the sleep set it starts with is known: the step now taken at its point
+  // has no variant left, and each branch before it there is explored, or
+  // handed out and finished, or handed out and running with a first step
+  // whose accesses can be predicted (predictable()).
   static constexpr std::uint64_t quiet_executions = 16;
-  void publish() {
-    if (!optimal) {
-      publish_source();
-      return;
-    }
-    for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
+  bool publish(std::size_t end) {
+    if (!optimal) return publish_source(end);
+    for (auto k = static_cast<std::size_t>(base + 1); k < end; ++k) {
       Node& n = nodes[k];
       if (n.wut == nil || more_variants(n)) continue;
-      std::vector<Sleeper> done = done_after_current(n);
-      for (std::uint32_t i = n.wut; i != nil; i = wuts[i].next) {
-        Wut& w = wuts[i];
-        if (asleep(done, w.g) || asleep(n.sleep, w.g)) continue;  // will be passed over
-        if (!contains(n.enabled, w.g)) break;
-        // A branch that grew in the last few executions is likely to grow
-        // again, which would void the task: wait until it has been quiet.
-        const std::shared_ptr<DporTask>* handed = wuts.task(i);
-        if (handed == nullptr && wuts.since_grown(i, executions) < quiet_executions) break;
-        if (handed != nullptr) {
-          const StepAccesses* acc = finished(**handed);
-          if (acc == nullptr) break;
+      if (publish_at(k, done_after_current(n), {})) return true;
+    }
+    return false;
+  }
+
+  // Hands out the first branch of point k that can go, if any: `done` is
+  // the point's explored goroutines once the branch it takes now is
+  // explored, `assumed` those of them whose accesses are predicted.
+  bool publish_at(std::size_t k, std::vector<Sleeper> done, std::vector<Sleeper> assumed) {
+    Node& n = nodes[k];
+    for (std::uint32_t i = n.wut; i != nil; i = wuts[i].next) {
+      Wut& w = wuts[i];
+      if (asleep(done, w.g) || asleep(n.sleep, w.g)) continue;  // will be passed over
+      if (!contains(n.enabled, w.g)) break;
+      // A branch that grew in the last few executions is likely to grow
+      // again, which would void the task: wait until it has been quiet.
+      const std::shared_ptr<DporTask>* handed = wuts.task(i);
+      if (handed == nullptr && wuts.since_grown(i, executions) < quiet_executions) break;
+      if (handed != nullptr) {
+        const DporTask& h = **handed;
+        if (const StepAccesses* acc = finished(h)) {
           // Its records for this point are applied only when the search
           // reaches it, and may well extend the branches after it there:
           // handing one of those out now would likely have to be undone.
-          if (inserts_at(**handed, k)) break;
+          if (inserts_at(h, k)) break;
           done.push_back({w.g, *acc});
           continue;
         }
-        auto t = make_task(k, w.g, std::move(done));
-        DporTask::Start& st = *t->start;
-        Node& b = st.nodes[k];
-        b.follow = st.wuts.copy(wuts, w.child);
-        for (std::uint32_t f = b.follow; f != nil; f = st.wuts[f].next) {
-          st.wuts[f].grown = 0;  // the task counts its own executions
-        }
-        wuts.set_task(i, t);
-        link->publish(std::move(t));
-        return;
+        if (!predictable(w) || h.void_()) break;
+        done.push_back({w.g, predicted(w)});
+        assumed.push_back(done.back());
+        continue;
       }
+      auto t = make_task(k, w.g, std::move(done));
+      t->out->assumed = std::move(assumed);
+      DporTask::Start& st = *t->start;
+      Node& b = st.nodes[k];
+      b.follow = st.wuts.copy(wuts, w.child);
+      for (std::uint32_t f = b.follow; f != nil; f = st.wuts[f].next) {
+        st.wuts[f].grown = 0;  // the task counts its own executions
+      }
+      wuts.set_task(i, t);
+      link->publish(std::move(t));
+      return true;
     }
+    return false;
   }
+
+  // Whether the accesses of branch w's first step over all its variants
+  // can be told before the branch is explored: a step recorded from a run
+  // that made no choice has one variant, and that run's accesses (the
+  // node's) are taken for it. Sleep sets built from such a prediction are
+  // checked when the search reaches the branch that starts from one
+  // (holds()); if the prediction was wrong, the search explores that
+  // branch itself.
+  static bool predictable(const Wut& w) { return w.exact != 0; }
+  StepAccesses predicted(const Wut& w) const { return link->wrong_predictions() ? StepAccesses{} : w.acc; }
 
   // Source sets: the same for the next goroutine of a backtrack set. Its
   // subtree depends only on the state and the sleep set it starts with, so
   // nothing found later can void it.
-  void publish_source() {
-    for (auto k = static_cast<std::size_t>(base + 1); k < depth; ++k) {
+  bool publish_source(std::size_t end) {
+    for (auto k = static_cast<std::size_t>(base + 1); k < end; ++k) {
       Node& n = nodes[k];
       if (n.backtrack.size() < 2 || more_variants(n)) continue;
       std::vector<Sleeper> done = done_after_current(n);
@@ -820,9 +862,10 @@ struct SourceDporStrategy::State {
         t->start->nodes[k].backtrack.push_back(g);
         n.handed.emplace_back(g, t);
         link->publish(std::move(t));
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   // Point n's explored goroutines as they will be once the step it takes
@@ -838,6 +881,24 @@ struct SourceDporStrategy::State {
   static const StepAccesses* finished(const DporTask& t) {
     if (t.state.load() != DporTask::done || t.void_()) return nullptr;
     return &t.out->acc_union;
+  }
+
+  // Whether the sleep set task t was handed out with at point n is the one
+  // the search has there now, before t's branch: each of the branches
+  // before it that were still running then had the accesses taken for them.
+  static bool holds(const DporTask& t, const Node& n) {
+    auto same = [](const StepAccesses& a, const StepAccesses& b) {
+      auto in = [](const StepAccesses& x, const StepAccesses& y) {
+        return std::all_of(x.begin(), x.end(),
+                           [&y](const Access& e) { return std::find(y.begin(), y.end(), e) != y.end(); });
+      };
+      return in(a, b) && in(b, a);
+    };
+    for (const Sleeper& a : t.out->assumed) {
+      auto d = std::find_if(n.done.begin(), n.done.end(), [&a](const Sleeper& z) { return z.g == a.g; });
+      if (d == n.done.end() || !same(d->acc, a.acc)) return false;
+    }
+    return true;
   }
 
   // Whether a finished task left an insertion for point k.
@@ -862,6 +923,7 @@ struct SourceDporStrategy::State {
     for (std::size_t m = 0; m < k; ++m) {  // what replaying the path to k needs
       Node& c = st.nodes[m];
       c.chosen = nodes[m].chosen;
+      c.one_variant = nodes[m].one_variant;
       c.choices = nodes[m].choices;
       c.acc = nodes[m].acc;
       c.woken = nodes[m].woken;
@@ -899,7 +961,7 @@ struct SourceDporStrategy::State {
         for (std::uint32_t& i : ins.v) {
           if (passed[i] == nil) {
             const LoggedStep& st = steps[i];
-            passed[i] = out->log_step(st.g, st.pos, st.clock, st.clock_n, st.acc);
+            passed[i] = out->log_step(st.g, st.pos, st.clock, st.clock_n, st.acc, st.exact);
           }
           i = passed[i];
         }
@@ -914,7 +976,7 @@ struct SourceDporStrategy::State {
       v.clear();
       for (const std::uint32_t i : ins.v) {
         const LoggedStep& st = steps[i];
-        v.push_back({st.g, &st.acc, st.pos, st.clock, st.clock_n});
+        v.push_back({st.g, st.exact, &st.acc, st.pos, st.clock, st.clock_n});
       }
       apply(ins.j, v);
     }
@@ -1130,7 +1192,7 @@ bool SourceDporStrategy::next() {
     s.fresh_from = s.base < 0 ? 0 : static_cast<std::size_t>(s.base);
     return true;
   }
-  if (s.link != nullptr && s.link->wants_work()) s.publish();
+  if (s.link != nullptr && s.link->wants_work()) s.publish(s.depth);
   while (s.depth > 0) {
     const std::size_t k = s.depth - 1;
     Node& n = s.nodes[k];
@@ -1163,12 +1225,22 @@ bool SourceDporStrategy::next() {
           if (!passed) s.try_every_movable(n);
           continue;
         }
-        if (task && s.link->await(task)) {
+        if (task && s.link->would_wait(task) && !s.publish(k) && s.predictable(w)) {
+          // Rather than wait, hand out a branch that can go (this thread
+          // runs it meanwhile): one of an earlier point, or the next one
+          // here, taking the accesses w's task will report for it.
+          std::vector<Sleeper> done = n.done;
+          done.push_back({wg, s.predicted(w)});
+          s.publish_at(k, done, {done.back()});
+        }
+        if (task && s.link->await(task) && State::holds(*task, n)) {
           s.wuts.drop(wi);
           // Another thread explored this branch: take its results in its place.
           if (!s.take(*task, k, wg)) return false;
           continue;
         }
+        // Explored here: not handed out, taken back before it started, void,
+        // or handed out on a prediction that turned out wrong.
         g = wg;
         n.follow = w.child;
         w.child = nil;
@@ -1180,6 +1252,7 @@ bool SourceDporStrategy::next() {
         for (GoroutineId b : n.backtrack) {
           if (asleep(n.done, b) || asleep(n.sleep, b)) continue;
           std::shared_ptr<DporTask> task = s.take_handed(n, b);
+          if (task && s.link->would_wait(task)) s.publish(k);  // rather than wait (this thread runs it)
           if (task && s.link->await(task)) {
             // Another thread explored this branch: take its results in its place.
             if (!s.take(*task, k, b)) return false;

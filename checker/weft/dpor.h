@@ -103,6 +103,12 @@ class DporLink {
   // Waits until a published task is done. False when it never started (it
   // is taken back: the caller explores the branch itself) or was cancelled.
   virtual bool await(const std::shared_ptr<DporTask>& task) = 0;
+  // Whether await(task) would now leave this thread with nothing to do
+  // (the task runs elsewhere and has no subtask waiting to be run).
+  virtual bool would_wait(const std::shared_ptr<DporTask>& task) const = 0;
+  // Tests: predictions of a running branch's accesses are to be wrong
+  // (CheckOptions::wrong_predictions).
+  virtual bool wrong_predictions() const { return false; }
   // Adds a finished task's executions and findings to the search, after
   // everything explored before its branch. False: the search stops there.
   virtual bool commit(DporTask& task) = 0;

@@ -134,6 +134,11 @@ struct CheckOptions {
   // internal (tests): parallel DPOR hands a branch out at every chance, not
   // only when a thread is idle, so that the hand-over is exercised on small searches
   bool split_eagerly = false;
+  // internal (tests): parallel DPOR takes the accesses it predicts for a
+  // branch still running elsewhere (checker/dpor.cpp, predicted()) to be
+  // none, so that every branch handed out on a prediction has to be
+  // explored again when the search reaches it
+  bool wrong_predictions = false;
 };
 
 struct Report {
