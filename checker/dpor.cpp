@@ -21,10 +21,16 @@
 // keeps an execution from ending with every goroutine asleep.
 #include "weft/dpor.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <new>
 #include <utility>
 
 namespace weft::check {
@@ -92,11 +98,85 @@ static_assert(sizeof(Wut) == 64);
 
 // The pool grows by blocks that never move, so a node stays where it is
 // (no copy of the whole pool when it grows) and a reference to it stays good.
-class Wuts;
-// Blocks of finished pools, kept for this thread's next pool (a parallel
-// search's tasks each start a pool: from fresh memory, every one of them
-// paid its page faults and cold caches again).
-thread_local std::vector<std::unique_ptr<Wut[]>> spare_wut_blocks;
+//
+// Blocks come from regions of 2 MiB asked to be backed by huge pages
+// (madvise; transparent huge pages in their "madvise" mode): a search's
+// trees fill tens of megabytes, and in 4 KiB pages each page was a fault
+// on first touch (lastzero n=15: about 4,500 with one thread, 7,200 with
+// two) and the tree walks missed the TLB. A finished pool's blocks are kept
+// for this thread's next pool (a parallel search's tasks each start one),
+// up to 64 MiB; the rest, and all of them when the thread ends, go back to
+// a list every thread takes from. Blocks are never given back to the
+// system: the memory stays at the largest the trees ever took.
+class WutBlocks {
+ public:
+  static constexpr std::size_t nodes = 1024;  // per block
+  static Wut* take() {
+    std::vector<Wut*>& mine = spare_.list;
+    if (!mine.empty()) {
+      Wut* b = mine.back();
+      mine.pop_back();
+      return b;
+    }
+    Shared& sh = shared();
+    std::lock_guard<std::mutex> lock(sh.mu);
+    if (!sh.free.empty()) {
+      Wut* b = sh.free.back();
+      sh.free.pop_back();
+      return b;
+    }
+    if (sh.left == 0) {
+      void* r = std::aligned_alloc(region_bytes, region_bytes);
+      if (r == nullptr) throw std::bad_alloc();
+      madvise(r, region_bytes, MADV_HUGEPAGE);  // a hint: without huge pages it is plain memory
+      sh.regions.push_back(r);
+      sh.next = static_cast<Wut*>(r);
+      sh.left = region_bytes / sizeof(Wut) / nodes;
+    }
+    Wut* b = sh.next;
+    sh.next += nodes;
+    --sh.left;
+    std::uninitialized_default_construct_n(b, nodes);
+    return b;
+  }
+  static void give(Wut* b) {
+    if (spare_.list.size() < kept) {
+      spare_.list.push_back(b);
+      return;
+    }
+    Shared& sh = shared();
+    std::lock_guard<std::mutex> lock(sh.mu);
+    sh.free.push_back(b);
+  }
+
+ private:
+  static constexpr std::size_t region_bytes = std::size_t{2} << 20;
+  static constexpr std::size_t kept = (std::size_t{64} << 20) / (nodes * sizeof(Wut));
+  static_assert(region_bytes % (nodes * sizeof(Wut)) == 0);
+  struct Shared {
+    std::mutex mu;
+    std::vector<Wut*> free;
+    std::vector<void*> regions;
+    Wut* next = nullptr;
+    std::size_t left = 0;  // blocks of the newest region not handed out yet
+  };
+  // Made once and never destroyed: blocks outlive the threads that used
+  // them, and a thread ending during exit still gives its blocks back here.
+  static Shared& shared() {
+    static Shared* sh = new Shared;
+    return *sh;
+  }
+  struct Spare {
+    std::vector<Wut*> list;
+    ~Spare() {
+      Shared& sh = shared();
+      std::lock_guard<std::mutex> lock(sh.mu);
+      sh.free.insert(sh.free.end(), list.begin(), list.end());
+    }
+  };
+  static thread_local Spare spare_;
+};
+thread_local WutBlocks::Spare WutBlocks::spare_;
 
 class Wuts {
  public:
@@ -113,9 +193,7 @@ class Wuts {
   }
   ~Wuts() { release_blocks(); }
   void release_blocks() {
-    for (auto& b : blocks_) {
-      if (spare_wut_blocks.size() < 1024) spare_wut_blocks.push_back(std::move(b));
-    }
+    for (Wut* b : blocks_) WutBlocks::give(b);
     blocks_.clear();
   }
   Wut& operator[](std::uint32_t i) { return blocks_[i >> block_bits][i & block_mask]; }
@@ -125,14 +203,7 @@ class Wuts {
     const auto low = static_cast<std::uint32_t>(grown);
     std::uint32_t i;
     if (free_.empty()) {
-      if ((size_ & block_mask) == 0) {
-        if (spare_wut_blocks.empty()) {
-          blocks_.push_back(std::make_unique<Wut[]>(block_mask + 1));
-        } else {
-          blocks_.push_back(std::move(spare_wut_blocks.back()));
-          spare_wut_blocks.pop_back();
-        }
-      }
+      if ((size_ & block_mask) == 0) blocks_.push_back(WutBlocks::take());
       i = size_++;
     } else {
       i = free_.back();
@@ -248,7 +319,8 @@ class Wuts {
  private:
   static constexpr std::uint32_t block_bits = 10;
   static constexpr std::uint32_t block_mask = (1u << block_bits) - 1;
-  std::vector<std::unique_ptr<Wut[]>> blocks_;
+  static_assert(block_mask + 1 == WutBlocks::nodes);
+  std::vector<Wut*> blocks_;
   std::uint32_t size_ = 0;  // nodes ever made (free or not)
   std::vector<std::uint32_t> free_;
   std::vector<std::uint32_t> stack_;
