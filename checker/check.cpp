@@ -419,11 +419,16 @@ void run_search(Search& s, Strategy& strategy) {
 
 // The threads of a parallel DPOR search. Tasks wait in one queue; a thread
 // waiting for a task it handed out runs meanwhile only tasks of its own
-// search's subtree (so no wait can close a cycle), that task's own first.
+// search's subtree (so no wait can close a cycle): that task's own first,
+// then, in a search that explores everything (`all`), the others. A search
+// that stops at its first failing execution takes only the task's own:
+// if that task stops, the search ends there, and a sibling's subtree this
+// thread had started would have to be finished first (nothing cancels it).
 class DporThreads {
  public:
   using Run = std::function<void(const std::shared_ptr<DporTask>&)>;
-  DporThreads(std::uint32_t helpers, bool eager, Run run) : run_(std::move(run)), eager_(eager) {
+  DporThreads(std::uint32_t helpers, bool eager, bool all, Run run)
+      : run_(std::move(run)), eager_(eager), all_(all) {
     for (std::uint32_t i = 0; i < helpers; ++i) threads_.emplace_back([this] { helper(); });
   }
   ~DporThreads() {
@@ -465,7 +470,7 @@ class DporThreads {
       // then any other task of the search that waits (t's later siblings).
       auto mine = std::find_if(queue_.begin(), queue_.end(),
                                [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t.get()); });
-      if (mine == queue_.end()) {
+      if (mine == queue_.end() && all_) {
         mine = std::find_if(queue_.begin(), queue_.end(),
                             [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t->parent.get()); });
       }
@@ -529,6 +534,7 @@ class DporThreads {
 
   Run run_;
   bool eager_;
+  bool all_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<DporTask>> queue_;
@@ -618,7 +624,8 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       t->findings = std::move(r.findings);
       t->stopped = s.stopped;
     };
-    const auto owner = std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly, run);
+    const auto owner =
+        std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly, options.all, run);
     threads = owner.get();
     task_options.cancel = threads->cancel();
     Frame frame(*threads, nullptr, search);
