@@ -156,7 +156,7 @@ class WutBlocks {
   struct Shared {
     std::mutex mu;
     std::vector<Wut*> free;
-    std::vector<void*> regions;
+    std::vector<void*> regions;  // every region, kept reachable (for leak checkers) until exit
     Wut* next = nullptr;
     std::size_t left = 0;  // blocks of the newest region not handed out yet
   };
@@ -380,7 +380,6 @@ struct Node {
   std::uint32_t follow = nil;  // optimal mode: the chosen branch's rest, for the next point
   // --- the step taken ---
   GoroutineId chosen = no_goroutine;
-  bool one_variant = false;  // the step made no choice (set when it is analysed)
   std::vector<Choice> choices;
   StepAccesses acc;        // of the current run of the step
   StepAccesses acc_union;  // over every variant (choice) of the chosen goroutine's step
@@ -604,7 +603,7 @@ struct SourceDporStrategy::State {
     for (std::size_t m = j + 1; m < top; ++m) {
       const Node& nm = nodes[m];
       if (at(nm.clock, pj) >= j + 1) continue;  // after j
-      v.push_back({nm.chosen, nm.one_variant, &nm.acc, m, nm.clock.data(), nm.clock.size()});
+      v.push_back({nm.chosen, nm.choices.empty(), &nm.acc, m, nm.clock.data(), nm.clock.size()});
     }
     v.push_back({q, exact, &acc, top, c.data(), c.size()});
     if (static_cast<std::ptrdiff_t>(j) <= base) {
@@ -809,9 +808,8 @@ struct SourceDporStrategy::State {
         if (std::find(n.acc_union.begin(), n.acc_union.end(), a) == n.acc_union.end())
           n.acc_union.push_back(a);
       }
-      n.one_variant = n.choices.empty();
       Clock& c = n.clock;
-      races(n.chosen, n.acc, n.one_variant, k, true, c);
+      races(n.chosen, n.acc, n.choices.empty(), k, true, c);
       if (c.size() <= n.chosen) c.resize(n.chosen + 1, 0);
       c[n.chosen] = static_cast<std::uint32_t>(k + 1);
       if (indexed == k) index_step(k);
@@ -959,16 +957,9 @@ struct SourceDporStrategy::State {
   // the search has there now, before t's branch: each of the branches
   // before it that were still running then had the accesses taken for them.
   static bool holds(const DporTask& t, const Node& n) {
-    auto same = [](const StepAccesses& a, const StepAccesses& b) {
-      auto in = [](const StepAccesses& x, const StepAccesses& y) {
-        return std::all_of(x.begin(), x.end(),
-                           [&y](const Access& e) { return std::find(y.begin(), y.end(), e) != y.end(); });
-      };
-      return in(a, b) && in(b, a);
-    };
     for (const Sleeper& a : t.out->assumed) {
       auto d = std::find_if(n.done.begin(), n.done.end(), [&a](const Sleeper& z) { return z.g == a.g; });
-      if (d == n.done.end() || !same(d->acc, a.acc)) return false;
+      if (d == n.done.end() || !(d->acc == a.acc)) return false;
     }
     return true;
   }
@@ -995,7 +986,6 @@ struct SourceDporStrategy::State {
     for (std::size_t m = 0; m < k; ++m) {  // what replaying the path to k needs
       Node& c = st.nodes[m];
       c.chosen = nodes[m].chosen;
-      c.one_variant = nodes[m].one_variant;
       c.choices = nodes[m].choices;
       c.acc = nodes[m].acc;
       c.woken = nodes[m].woken;
@@ -1298,12 +1288,14 @@ bool SourceDporStrategy::next() {
           continue;
         }
         if (task && s.link->would_wait(task) && !s.publish(k) && s.predictable(w)) {
-          // Rather than wait, hand out a branch that can go (this thread
-          // runs it meanwhile): one of an earlier point, or the next one
-          // here, taking the accesses w's task will report for it.
+          // Rather than only wait, hand out a branch that can go (for an
+          // idle thread, or with --all this one while it waits): one of an
+          // earlier point, or the next one here, taking the accesses w's
+          // task will report for it.
+          Sleeper assumed{wg, s.predicted(w)};
           std::vector<Sleeper> done = n.done;
-          done.push_back({wg, s.predicted(w)});
-          s.publish_at(k, done, {done.back()});
+          done.push_back(assumed);
+          s.publish_at(k, std::move(done), {std::move(assumed)});
         }
         if (task && s.link->await(task) && State::holds(*task, n)) {
           s.wuts.drop(wi);
@@ -1324,7 +1316,7 @@ bool SourceDporStrategy::next() {
         for (GoroutineId b : n.backtrack) {
           if (asleep(n.done, b) || asleep(n.sleep, b)) continue;
           std::shared_ptr<DporTask> task = s.take_handed(n, b);
-          if (task && s.link->would_wait(task)) s.publish(k);  // rather than wait (this thread runs it)
+          if (task && s.link->would_wait(task)) s.publish(k);  // rather than only wait
           if (task && s.link->await(task)) {
             // Another thread explored this branch: take its results in its place.
             if (!s.take(*task, k, b)) return false;
