@@ -468,12 +468,8 @@ class DporThreads {
     while (t->state.load() != DporTask::done) {
       // t's own subtasks first (its end is what this thread waits for),
       // then any other task of the search that waits (t's later siblings).
-      auto mine = std::find_if(queue_.begin(), queue_.end(),
-                               [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t.get()); });
-      if (mine == queue_.end() && all_) {
-        mine = std::find_if(queue_.begin(), queue_.end(),
-                            [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t->parent.get()); });
-      }
+      auto mine = queued_below(t.get());
+      if (mine == queue_.end() && all_) mine = queued_below(t->parent.get());
       if (mine != queue_.end()) {
         run_queued(lock, mine);
       } else {
@@ -484,9 +480,7 @@ class DporThreads {
   }
   bool would_wait(const std::shared_ptr<DporTask>& t) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (t->state.load() != DporTask::running) return false;
-    return std::none_of(queue_.begin(), queue_.end(),
-                        [&t](const std::shared_ptr<DporTask>& q) { return below(*q, t.get()); });
+    return t->state.load() == DporTask::running && queued_below(t.get()) == queue_.end();
   }
 
  private:
@@ -500,6 +494,11 @@ class DporThreads {
       if (p == of) return true;
     }
     return false;
+  }
+  // The first queued task of the subtree of `of` (mu_ held).
+  std::deque<std::shared_ptr<DporTask>>::iterator queued_below(const DporTask* of) {
+    return std::find_if(queue_.begin(), queue_.end(),
+                        [of](const std::shared_ptr<DporTask>& q) { return below(*q, of); });
   }
   void update() { want_.store(idle_ > queue_.size(), std::memory_order_relaxed); }
   // Takes a task out of the queue and runs it on this thread (unlocked meanwhile).
