@@ -451,10 +451,13 @@ class DporThreads {
   }
   bool wants_work() const { return eager_ || want_.load(std::memory_order_relaxed); }
   void publish(std::shared_ptr<DporTask> t) {
+    Retired mine;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      t->publisher = std::this_thread::get_id();
       queue_.push_back(std::move(t));
       update();
+      mine = take_retired();
     }
     cv_.notify_all();
   }
@@ -482,6 +485,11 @@ class DporThreads {
     std::lock_guard<std::mutex> lock(mu_);
     return t->state.load() == DporTask::running && queued_below(t.get()) == queue_.end();
   }
+  // A task's records, applied (retire), and its start, copied by the task
+  // (retire_start): freed here if this thread built them, else by the
+  // thread that did, the next time it takes a task, publishes one or waits.
+  void retire(DporTask& t) { give_back(t.out, t.runner, &Retired::outs); }
+  void retire_start(DporTask& t) { give_back(t.start, t.publisher, &Retired::starts); }
 
  private:
   // Whether task q belongs to the subtree of `of` (null: the whole search).
@@ -507,7 +515,10 @@ class DporThreads {
     queue_.erase(it);
     update();
     t->state = DporTask::running;
+    t->runner = std::this_thread::get_id();
+    Retired mine = take_retired();
     lock.unlock();
+    mine = {};
     run_(t);
     lock.lock();
     t->state = DporTask::done;
@@ -523,7 +534,34 @@ class DporThreads {
       }
     }
   }
+  // What this thread built and others are done with (mu_ held).
+  struct Retired {
+    std::vector<DporTask::StartPtr> starts;
+    std::vector<DporTask::OutPtr> outs;
+    bool empty() const { return starts.empty() && outs.empty(); }
+  };
+  template <class Ptr>
+  void give_back(Ptr& p, std::thread::id home, std::vector<Ptr> Retired::*list) {
+    if (home == std::this_thread::get_id()) {
+      p.reset();
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    (retired_[home].*list).push_back(std::move(p));
+  }
+  Retired take_retired() {
+    Retired mine;
+    if (auto it = retired_.find(std::this_thread::get_id()); it != retired_.end())
+      std::swap(mine, it->second);
+    return mine;
+  }
   void idle(std::unique_lock<std::mutex>& lock) {
+    if (Retired mine = take_retired(); !mine.empty()) {
+      lock.unlock();  // frees them; then the caller looks for work again
+      mine = {};
+      lock.lock();
+      return;
+    }
     ++idle_;
     update();
     cv_.wait(lock);
@@ -542,6 +580,7 @@ class DporThreads {
   std::atomic<bool> cancel_{false};
   bool stop_ = false;
   std::map<std::thread::id, std::unique_ptr<detail::StackPool>> stacks_;
+  std::map<std::thread::id, Retired> retired_;
   std::vector<std::thread> threads_;
 };
 
@@ -559,6 +598,7 @@ class Frame final : public DporLink {
   bool await(const std::shared_ptr<DporTask>& task) override { return threads_.await(task); }
   bool would_wait(const std::shared_ptr<DporTask>& task) const override { return threads_.would_wait(task); }
   bool wrong_predictions() const override { return search_.options.wrong_predictions; }
+  void retire(DporTask& task) override { threads_.retire(task); }
   bool commit(DporTask& t) override {
     if (t.error) std::rethrow_exception(t.error);
     Report& report = search_.report;
@@ -613,6 +653,7 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       s.stacks = &threads->stacks(options.stack_size);
       try {
         SourceDporStrategy sub(*t);
+        threads->retire_start(*t);
         Frame frame(*threads, t, s);
         sub.link(&frame);
         run_search(s, sub);

@@ -449,6 +449,11 @@ struct DporTask::Start {
   std::vector<Node> nodes;  // the path to the branch; the last node takes the branch
   std::vector<Choice> root_choices;
   Wuts wuts;  // the branch's wakeup subtree (the last node's follow)
+  // The branches before this one at its point that were still running when
+  // it was handed out: their goroutines and the accesses their first steps
+  // were taken to have (their wakeup nodes'), in its sleep set. The task's
+  // results count only if those are what the branches' tasks then report.
+  std::vector<Sleeper> assumed;
 };
 
 struct DporTask::Out {
@@ -456,11 +461,7 @@ struct DporTask::Out {
   std::deque<LoggedStep> steps;  // the steps the log's sequences name (a deque: no regrowth copies)
   ClockStore clocks;             // their clocks
   StepAccesses acc_union;        // of the branch's first step, over its variants
-  // The branches before this one at its point that were still running when
-  // it was handed out: their goroutines and the accesses their first steps
-  // were taken to have (their wakeup nodes'), in its sleep set. The task's
-  // results count only if those are what the branches' tasks then report.
-  std::vector<Sleeper> assumed;
+  std::vector<Sleeper> assumed;  // the start's (copied here: the start goes back early)
 
   // Copies a step into `steps` (its clock into `clocks`); returns its index.
   std::uint32_t log_step(GoroutineId g, std::size_t pos, const std::uint32_t* clock, std::size_t clock_n,
@@ -472,8 +473,14 @@ struct DporTask::Out {
   }
 };
 
-DporTask::DporTask() : out(std::make_unique<Out>()) {}
+DporTask::DporTask() = default;
 DporTask::~DporTask() = default;
+void DporTask::StartDeleter::operator()(Start* start) const {
+  delete start;
+}
+void DporTask::OutDeleter::operator()(Out* out) const {
+  delete out;
+}
 
 bool DporTask::void_() const {
   if (cancelled.load(std::memory_order_relaxed)) return true;
@@ -888,7 +895,7 @@ struct SourceDporStrategy::State {
         continue;
       }
       auto t = make_task(k, w.g, std::move(done));
-      t->out->assumed = std::move(assumed);
+      t->start->assumed = std::move(assumed);
       DporTask::Start& st = *t->start;
       Node& b = st.nodes[k];
       b.follow = st.wuts.copy(wuts, w.child);
@@ -949,7 +956,8 @@ struct SourceDporStrategy::State {
   // The accesses of a handed-out branch's first step, once its task has
   // finished and counts; null while it runs or when it is void.
   static const StepAccesses* finished(const DporTask& t) {
-    if (t.state.load() != DporTask::done || t.void_()) return nullptr;
+    if (t.state.load() != DporTask::done || t.void_() || !t.out)
+      return nullptr;  // (no out: it failed to start)
     return &t.out->acc_union;
   }
 
@@ -957,6 +965,7 @@ struct SourceDporStrategy::State {
   // the search has there now, before t's branch: each of the branches
   // before it that were still running then had the accesses taken for them.
   static bool holds(const DporTask& t, const Node& n) {
+    if (!t.out) return true;  // it failed before it began: take() passes its error on
     for (const Sleeper& a : t.out->assumed) {
       auto d = std::find_if(n.done.begin(), n.done.end(), [&a](const Sleeper& z) { return z.g == a.g; });
       if (d == n.done.end() || !(d->acc == a.acc)) return false;
@@ -978,7 +987,7 @@ struct SourceDporStrategy::State {
   // A task for goroutine g's branch at point k: a copy of the path to it.
   std::shared_ptr<DporTask> make_task(std::size_t k, GoroutineId g, std::vector<Sleeper> done) const {
     auto t = std::make_shared<DporTask>();
-    t->start = std::make_unique<DporTask::Start>();
+    t->start.reset(new DporTask::Start);
     DporTask::Start& st = *t->start;
     st.optimal = optimal;
     st.root_choices = root_choices;
@@ -1003,6 +1012,15 @@ struct SourceDporStrategy::State {
     return t;
   }
 
+  // Waits for task t (DporLink::await): true when its results count here,
+  // at point n (holds()). A start that is still there (the task never
+  // began) is freed here, on the thread that built it.
+  bool await(const std::shared_ptr<DporTask>& t, const Node& n) {
+    const bool ran = link->await(t) && holds(*t, n);
+    t->start.reset();
+    return ran;
+  }
+
   // Source sets: the task that explores g's branch at node n, taken out of n.
   static std::shared_ptr<DporTask> take_handed(Node& n, GoroutineId g) {
     auto h = find_handed(n, g);
@@ -1015,19 +1033,23 @@ struct SourceDporStrategy::State {
   // The branch at the last node's point that task t explored: its records
   // are applied (or passed up), and the branch counts as explored.
   bool take(DporTask& t, std::size_t k, GoroutineId g) {
+    if (!t.out) return link->commit(t);  // it failed before it began: commit() rethrows its error
     const std::deque<LoggedStep>& steps = t.out->steps;
     std::vector<std::uint32_t> passed;  // t's step index -> its index in this search's log
-    for (Insertion& ins : t.out->log) {
+    for (const Insertion& ins : t.out->log) {
       if (static_cast<std::ptrdiff_t>(ins.j) <= base) {
+        // Copied, not moved: this search's records are freed on its own thread.
         if (passed.empty()) passed.assign(steps.size(), nil);
-        for (std::uint32_t& i : ins.v) {
+        Insertion up{ins.j, {}, ins.initials};
+        up.v.reserve(ins.v.size());
+        for (const std::uint32_t i : ins.v) {
           if (passed[i] == nil) {
             const LoggedStep& st = steps[i];
             passed[i] = out->log_step(st.g, st.pos, st.clock, st.clock_n, st.acc, st.exact);
           }
-          i = passed[i];
+          up.v.push_back(passed[i]);
         }
-        out->log.push_back(std::move(ins));
+        out->log.push_back(std::move(up));
         continue;
       }
       if (!optimal) {
@@ -1044,6 +1066,7 @@ struct SourceDporStrategy::State {
     }
     Node& n = nodes[k];
     if (!asleep(n.done, g)) n.done.push_back({g, t.out->acc_union});
+    link->retire(t);
     return link->commit(t);
   }
 
@@ -1083,9 +1106,11 @@ SourceDporStrategy::SourceDporStrategy(DporTask& task)
   b.follow = s_->wuts.copy(task.start->wuts, task.start->nodes.back().follow);
   s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;
-  task.start.reset();
   s_->base = static_cast<std::ptrdiff_t>(s_->depth) - 1;
+  task.out.reset(new DporTask::Out);  // built here; retired back here once read
+  task.out->assumed = task.start->assumed;
   s_->out = task.out.get();
+  // task.start is left for the caller to hand back to the publisher.
 }
 SourceDporStrategy::~SourceDporStrategy() = default;
 
@@ -1297,7 +1322,7 @@ bool SourceDporStrategy::next() {
           done.push_back(assumed);
           s.publish_at(k, std::move(done), {std::move(assumed)});
         }
-        if (task && s.link->await(task) && State::holds(*task, n)) {
+        if (task && s.await(task, n)) {
           s.wuts.drop(wi);
           // Another thread explored this branch: take its results in its place.
           if (!s.take(*task, k, wg)) return false;
@@ -1317,7 +1342,7 @@ bool SourceDporStrategy::next() {
           if (asleep(n.done, b) || asleep(n.sleep, b)) continue;
           std::shared_ptr<DporTask> task = s.take_handed(n, b);
           if (task && s.link->would_wait(task)) s.publish(k);  // rather than only wait
-          if (task && s.link->await(task)) {
+          if (task && s.await(task, n)) {
             // Another thread explored this branch: take its results in its place.
             if (!s.take(*task, k, b)) return false;
             again = true;  // the backtrack set may have grown; look again

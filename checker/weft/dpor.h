@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "weft/dependency.h"
@@ -69,16 +70,32 @@ class BoundedDfsStrategy final : public Strategy {
 // With source sets a task takes the next goroutine of a backtrack set and
 // records the additions to backtrack sets of its path the same way; nothing
 // found later can change such a branch's subtree, so none is cancelled.
+//
+// Memory goes back to the thread that allocated it to be freed: the start,
+// once the task has copied it, to the publisher; the task's records, once
+// applied, to the thread that ran it (DporLink::retire). A chunk freed on
+// another thread goes to that thread's allocator cache and comes back as
+// its next allocation, on cache lines whose other half the first thread
+// still writes (docs/performance.md).
 struct DporTask {
   struct Start;  // where the subtree starts (checker/dpor.cpp)
   struct Out;    // what it leaves for the search that handed it out
+  struct StartDeleter {
+    void operator()(Start* start) const;
+  };
+  struct OutDeleter {
+    void operator()(Out* out) const;
+  };
+  using StartPtr = std::unique_ptr<Start, StartDeleter>;
+  using OutPtr = std::unique_ptr<Out, OutDeleter>;
   DporTask();
   ~DporTask();
   DporTask(const DporTask&) = delete;
   DporTask& operator=(const DporTask&) = delete;
   std::shared_ptr<DporTask> parent;  // the task whose search handed this one out (null: the whole search)
-  std::unique_ptr<Start> start;
-  std::unique_ptr<Out> out;
+  StartPtr start;                    // built and freed by the publisher
+  OutPtr out;                        // built by the thread that runs the task (null before)
+  std::thread::id publisher, runner;
   enum : int { queued, running, done };
   std::atomic<int> state{queued};
   std::atomic<bool> cancelled{false};
@@ -112,6 +129,8 @@ class DporLink {
   // Adds a finished task's executions and findings to the search, after
   // everything explored before its branch. False: the search stops there.
   virtual bool commit(DporTask& task) = 0;
+  // Takes a task's records, read and applied, to be freed on the thread that built them.
+  virtual void retire(DporTask& task) = 0;
 };
 
 // Source-set DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, POPL
