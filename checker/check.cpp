@@ -324,7 +324,6 @@ void run_search(Search& s, Strategy& strategy) {
 
   while (true) {
     Execution::recycle(std::move(r));  // the next execution reuses its memory
-    const double elapsed = std::chrono::duration<double>(SteadyClock::now() - s.start).count();
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
       report.incomplete_reason = "cancelled";
       break;
@@ -335,7 +334,8 @@ void run_search(Search& s, Strategy& strategy) {
                                  ") reached before the search was complete (raise with --max-executions)";
       break;
     }
-    if (options.time_budget > 0 && elapsed >= options.time_budget) {
+    if (options.time_budget > 0 &&  // the clock is read only when there is a budget
+        std::chrono::duration<double>(SteadyClock::now() - s.start).count() >= options.time_budget) {
       report.incomplete_reason = "limit: time budget (" + std::to_string(options.time_budget) +
                                  " s) used up before the search was complete (raise with --time-budget)";
       break;
