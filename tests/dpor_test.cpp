@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 #include "counting.h"
 #include "sanitizers.h"
@@ -213,6 +215,48 @@ TEST(DporCounts, AgreesWithDfsOnGoFamilies) {
       EXPECT_EQ(dfs.findings.front().kind, dpor.findings.front().kind) << name;
     }
     EXPECT_LE(dpor.stats.executions, dfs.stats.executions) << name;
+  }
+}
+
+// The lastzero family (n = 4: 28 executions) with `pad` other goroutines,
+// each writing an atomic of its own, between its writers and its reader:
+// the reader's id comes after theirs. Its count rests on the vector clocks
+// (a writer's load and store are ordered by program order, the reader's
+// loads too), and with 30 goroutines in between the reader's clocks hold
+// more entries than fit in a clock itself and move to the heap, and a
+// writer's clock joins one of them when its store races with a load of the
+// reader. The count must be the same with few and with many goroutines in
+// between, on one thread and split across two.
+Report lastzero_around(std::size_t pad, const char* strategy, std::uint32_t jobs) {
+  auto body = [pad] {
+    std::vector<weft::Atomic<int>> own;
+    own.reserve(pad);
+    for (std::size_t i = 0; i < pad; ++i) own.emplace_back("own", 0);
+    constexpr std::size_t n = 4;
+    auto a = std::make_shared<std::vector<weft::Atomic<int>>>();
+    for (std::size_t i = 0; i <= n; ++i) a->emplace_back("a", 0);
+    for (std::size_t j = 1; j <= n; ++j) weft::go([=] { (*a)[j].store((*a)[j - 1].load() + 1); });
+    for (std::size_t i = 0; i < pad; ++i) weft::go([s = own[i]]() mutable { s.store(1); });
+    weft::go([=] {
+      for (std::size_t i = n; (*a)[i].load() != 0; --i) {
+      }
+    });
+  };
+  CheckOptions o;
+  o.strategy = strategy;
+  o.jobs = jobs;
+  o.split_eagerly = jobs > 1;  // hand out every branch that can go: many tasks, each with a copied path
+  return explore(body, o);
+}
+
+TEST(DporCounts, ClocksLargerThanTheirOwnStorage) {
+  for (std::size_t pad : {0u, 30u}) {
+    for (std::uint32_t jobs : {1u, 2u}) {
+      Report r = lastzero_around(pad, "dpor", jobs);
+      EXPECT_TRUE(r.complete) << "pad " << pad << " jobs " << jobs;
+      EXPECT_EQ(r.stats.executions, 28u) << "pad " << pad << " jobs " << jobs;
+      EXPECT_TRUE(r.findings.empty()) << "pad " << pad << " jobs " << jobs;
+    }
   }
 }
 
