@@ -360,6 +360,19 @@ class Wuts {
     return head;
   }
 
+  // Asks for node i's cache line ahead of its use (nil: nothing). GCC 12
+  // leaves out a __builtin_prefetch of this address (it is read through the
+  // block table), so on x86-64 the instruction is written out.
+  void prefetch(std::uint32_t i) const {
+    if (i == nil) return;
+    const Wut* w = &(*this)[i];
+#if defined(__x86_64__)
+    asm volatile("prefetcht0 %0" : : "m"(*w));
+#else
+    __builtin_prefetch(w);
+#endif
+  }
+
   // Takes the first of the siblings at `head` out of the list.
   std::uint32_t pop_front(std::uint32_t& head) {
     const std::uint32_t i = head;
@@ -1275,6 +1288,9 @@ std::size_t SourceDporStrategy::pick(std::span<const Candidate> enabled) {
     }
     if (idx != enabled.size()) {
       n.follow = s.wuts[first].child;
+      // The next point starts by reading that node: a tree of tens of
+      // megabytes is mostly out of cache, and the step in between hides the miss.
+      s.wuts.prefetch(n.follow);
       s.wuts[first].child = nil;
     }
     s.wuts.drop(first);
@@ -1404,6 +1420,7 @@ bool SourceDporStrategy::next() {
         // or handed out on a prediction that turned out wrong.
         g = wg;
         n.follow = w.child;
+        s.wuts.prefetch(n.follow);
         w.child = nil;
         s.wuts.drop(wi);
       }
