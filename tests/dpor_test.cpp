@@ -226,7 +226,8 @@ TEST(DporCounts, AgreesWithDfsOnGoFamilies) {
 // more entries than fit in a clock itself and move to the heap, and a
 // writer's clock joins one of them when its store races with a load of the
 // reader. The count must be the same with few and with many goroutines in
-// between, on one thread and split across two.
+// between, with wakeup trees and with source sets, on one thread and split
+// across two.
 Report lastzero_around(std::size_t pad, const char* strategy, std::uint32_t jobs) {
   auto body = [pad] {
     std::vector<weft::Atomic<int>> own;
@@ -250,12 +251,14 @@ Report lastzero_around(std::size_t pad, const char* strategy, std::uint32_t jobs
 }
 
 TEST(DporCounts, ClocksLargerThanTheirOwnStorage) {
-  for (std::size_t pad : {0u, 30u}) {
-    for (std::uint32_t jobs : {1u, 2u}) {
-      Report r = lastzero_around(pad, "dpor", jobs);
-      EXPECT_TRUE(r.complete) << "pad " << pad << " jobs " << jobs;
-      EXPECT_EQ(r.stats.executions, 28u) << "pad " << pad << " jobs " << jobs;
-      EXPECT_TRUE(r.findings.empty()) << "pad " << pad << " jobs " << jobs;
+  for (const char* strategy : {"dpor", "source-dpor"}) {
+    for (std::size_t pad : {0u, 30u}) {
+      for (std::uint32_t jobs : {1u, 2u}) {
+        Report r = lastzero_around(pad, strategy, jobs);
+        EXPECT_TRUE(r.complete) << strategy << " pad " << pad << " jobs " << jobs;
+        EXPECT_EQ(r.stats.executions, 28u) << strategy << " pad " << pad << " jobs " << jobs;
+        EXPECT_TRUE(r.findings.empty()) << strategy << " pad " << pad << " jobs " << jobs;
+      }
     }
   }
 }
