@@ -49,7 +49,6 @@ class Clock {
  public:
   static constexpr std::uint32_t inline_n = 24;
   std::size_t size() const { return n_; }
-  bool empty() const { return n_ == 0; }
   std::uint32_t* data() { return n_ <= inline_n ? small_.data() : big_.data(); }
   const std::uint32_t* data() const { return n_ <= inline_n ? small_.data() : big_.data(); }
   std::uint32_t& operator[](std::size_t i) { return data()[i]; }
@@ -57,20 +56,17 @@ class Clock {
   std::uint32_t* begin() { return data(); }
   std::uint32_t* end() { return data() + n_; }
   void clear() { n_ = 0; }
-  // Grows with `fill` entries or shrinks to n entries.
-  void resize(std::size_t n, std::uint32_t fill = 0) {
+  // Grows to n entries, the new ones zero (a clock only ever grows, until clear()).
+  void grow(std::size_t n) {
     const auto m = static_cast<std::uint32_t>(n);
+    if (m <= n_) return;
     if (m <= inline_n) {
-      if (n_ > inline_n) {
-        std::copy(big_.begin(), big_.begin() + m, small_.begin());
-      } else if (m > n_) {
-        std::fill(small_.begin() + n_, small_.begin() + m, fill);
-      }
+      std::fill(small_.begin() + n_, small_.begin() + m, 0);
     } else if (n_ <= inline_n) {
       big_.assign(small_.begin(), small_.begin() + n_);
-      big_.resize(m, fill);
+      big_.resize(m, 0);
     } else {
-      big_.resize(m, fill);
+      big_.resize(m, 0);
     }
     n_ = m;
   }
@@ -103,7 +99,7 @@ class Clock {
 };
 
 void join(Clock& into, const Clock& from) {
-  if (into.size() < from.size()) into.resize(from.size(), 0);
+  into.grow(from.size());
   std::uint32_t* to = into.data();
   const std::uint32_t* f = from.data();
   for (std::size_t i = 0, n = from.size(); i < n; ++i) to[i] = std::max(to[i], f[i]);
@@ -903,7 +899,7 @@ struct SourceDporStrategy::State {
       }
       Clock& c = n.clock;
       races(n.chosen, n.acc, n.choices.empty(), k, true, c);
-      if (c.size() <= n.chosen) c.resize(n.chosen + 1, 0);
+      c.grow(n.chosen + 1);
       c[n.chosen] = static_cast<std::uint32_t>(k + 1);
       if (indexed == k) index_step(k);
     }
