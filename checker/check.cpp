@@ -427,8 +427,8 @@ void run_search(Search& s, Strategy& strategy) {
 class DporThreads {
  public:
   using Run = std::function<void(const std::shared_ptr<DporTask>&)>;
-  DporThreads(std::uint32_t helpers, bool eager, bool all, Run run)
-      : run_(std::move(run)), eager_(eager), all_(all) {
+  DporThreads(std::uint32_t helpers, bool eager, bool always_starved, bool all, Run run)
+      : run_(std::move(run)), eager_(eager), always_starved_(always_starved), all_(all) {
     for (std::uint32_t i = 0; i < helpers; ++i) threads_.emplace_back([this] { helper(); });
   }
   ~DporThreads() {
@@ -450,6 +450,19 @@ class DporThreads {
     return *p;
   }
   bool wants_work() const { return eager_ || want_.load(std::memory_order_relaxed); }
+  // Whether a thread has been waiting for work, with none queued, for
+  // longer than a task's hand-over takes (tens of microseconds): a branch
+  // that grew a few executions ago may be handed out then, though it may
+  // grow again and void its task, since the idle thread does nothing
+  // meanwhile.
+  static constexpr std::chrono::microseconds starved_after{500};
+  bool starved() const {
+    if (always_starved_) return true;
+    if (!want_.load(std::memory_order_relaxed)) return false;
+    const auto since =
+        SteadyClock::time_point(SteadyClock::duration(want_since_.load(std::memory_order_relaxed)));
+    return SteadyClock::now() - since > starved_after;
+  }
   void publish(std::shared_ptr<DporTask> t) {
     Retired mine;
     {
@@ -508,7 +521,12 @@ class DporThreads {
     return std::find_if(queue_.begin(), queue_.end(),
                         [of](const std::shared_ptr<DporTask>& q) { return below(*q, of); });
   }
-  void update() { want_.store(idle_ > queue_.size(), std::memory_order_relaxed); }
+  void update() {
+    const bool want = idle_ > queue_.size();
+    if (want && !want_.load(std::memory_order_relaxed))
+      want_since_.store(SteadyClock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    want_.store(want, std::memory_order_relaxed);
+  }
   // Takes a task out of the queue and runs it on this thread (unlocked meanwhile).
   void run_queued(std::unique_lock<std::mutex>& lock, std::deque<std::shared_ptr<DporTask>>::iterator it) {
     std::shared_ptr<DporTask> t = *it;
@@ -571,12 +589,14 @@ class DporThreads {
 
   Run run_;
   bool eager_;
+  bool always_starved_;
   bool all_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<DporTask>> queue_;
   std::size_t idle_ = 0;
   std::atomic<bool> want_{false};
+  std::atomic<SteadyClock::rep> want_since_{0};  // when want_ last became true
   std::atomic<bool> cancel_{false};
   bool stop_ = false;
   std::map<std::thread::id, std::unique_ptr<detail::StackPool>> stacks_;
@@ -591,6 +611,7 @@ class Frame final : public DporLink {
   Frame(DporThreads& threads, std::shared_ptr<DporTask> self, Search& search)
       : threads_(threads), self_(std::move(self)), search_(search) {}
   bool wants_work() const override { return threads_.wants_work(); }
+  bool starved() const override { return threads_.starved(); }
   void publish(std::shared_ptr<DporTask> task) override {
     task->parent = self_;
     threads_.publish(std::move(task));
@@ -664,8 +685,8 @@ Report run_check(const std::string& name, const std::function<void()>& body, con
       t->findings = std::move(r.findings);
       t->stopped = s.stopped;
     };
-    const auto owner =
-        std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly, options.all, run);
+    const auto owner = std::make_unique<DporThreads>(options.jobs - 1, options.split_eagerly,
+                                                     options.always_starved, options.all, run);
     threads = owner.get();
     task_options.cancel = threads->cancel();
     Frame frame(*threads, nullptr, search);

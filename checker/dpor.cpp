@@ -938,8 +938,10 @@ struct SourceDporStrategy::State {
   // handed out and finished, or handed out and running with a first step
   // whose accesses can be predicted (predictable()).
   static constexpr std::uint64_t quiet_executions = 16;
+  bool starving = false;  // as link->starved() at the last publish()
   bool publish(std::size_t end) {
     if (!optimal) return publish_source(end);
+    starving = link->starved();
     for (auto k = static_cast<std::size_t>(base + 1); k < end; ++k) {
       Node& n = nodes[k];
       if (n.wut == nil || more_variants(n)) continue;
@@ -958,9 +960,10 @@ struct SourceDporStrategy::State {
       if (asleep(done, w.g) || asleep(n.sleep, w.g)) continue;  // will be passed over
       if (!contains(n.enabled, w.g)) break;
       // A branch that grew in the last few executions is likely to grow
-      // again, which would void the task: wait until it has been quiet.
+      // again, which would void the task: wait until it has been quiet,
+      // unless a thread has been idle for a while (starving).
       const std::shared_ptr<DporTask>* handed = wuts.task(i);
-      if (handed == nullptr && wuts.since_grown(i, executions) < quiet_executions) break;
+      if (handed == nullptr && wuts.since_grown(i, executions) < quiet_executions && !starving) break;
       if (handed != nullptr) {
         const DporTask& h = **handed;
         if (const StepAccesses* acc = finished(h)) {

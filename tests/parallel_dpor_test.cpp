@@ -73,15 +73,19 @@ TEST_P(ParallelDporModels, GiveTheBytesOfOneThread) {
       const std::string one = model_json(c.model, c.sets, o);
       ASSERT_FALSE(one.empty()) << c.model;
       for (std::uint32_t jobs : {2u, 3u}) {
-        // Eagerly, and eagerly with every prediction of a running branch's
-        // accesses wrong: what was handed out on one is explored again.
-        for (int mode : {0, 1, 2}) {
+        // Eagerly, eagerly with every prediction of a running branch's
+        // accesses wrong (what was handed out on one is explored again),
+        // and eagerly with branches handed out while they still grow
+        // (their tasks voided when they grow again).
+        for (int mode : {0, 1, 2, 3}) {
           o.jobs = jobs;
           o.split_eagerly = mode > 0;
           o.wrong_predictions = mode == 2;
+          o.always_starved = mode == 3;
           EXPECT_EQ(model_json(c.model, c.sets, o), one)
               << c.model << " jobs " << jobs << (mode > 0 ? " eager" : "")
-              << (mode == 2 ? " wrong predictions" : "") << (all ? " --all" : "");
+              << (mode == 2 ? " wrong predictions" : "") << (mode == 3 ? " always starved" : "")
+              << (all ? " --all" : "");
         }
       }
     }
@@ -122,10 +126,11 @@ TEST_P(ParallelDporModels, GeneratedProgramsGiveWhatOneThreadGives) {
       o.jobs = 3;
       o.split_eagerly = true;
       o.wrong_predictions = seed % 2 == 0;  // half of them with every prediction wrong
+      o.always_starved = seed % 3 == 0;     // a third with growing branches handed out
       expect_same_report(one, weft::check::run_check("generated", body, {}, o),
                          "seed " + std::to_string(seed) + (all ? " --all" : "") +
-                             (o.wrong_predictions ? " wrong predictions" : "") + "\n" +
-                             weft::progen::to_string(p));
+                             (o.wrong_predictions ? " wrong predictions" : "") +
+                             (o.always_starved ? " always starved" : "") + "\n" + weft::progen::to_string(p));
       if (HasFailure()) return;
     }
   }

@@ -116,6 +116,9 @@ class DporLink {
   virtual ~DporLink() = default;
   // Some thread waits for work: hand a branch out.
   virtual bool wants_work() const = 0;
+  // Some thread has waited for work for a while (DporThreads::starved):
+  // hand out even a branch that may still grow (and void its task).
+  virtual bool starved() const { return false; }
   virtual void publish(std::shared_ptr<DporTask> task) = 0;
   // Waits until a published task is done. False when it never started (it
   // is taken back: the caller explores the branch itself) or was cancelled.

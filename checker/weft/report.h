@@ -139,6 +139,11 @@ struct CheckOptions {
   // none, so that every branch handed out on a prediction has to be
   // explored again when the search reaches it
   bool wrong_predictions = false;
+  // internal (tests): parallel DPOR takes every thread as starved for work
+  // (checker/check.cpp, DporThreads::starved()), so that branches that
+  // grew in the last executions are handed out too, and their tasks are
+  // voided when the branch grows again
+  bool always_starved = false;
 };
 
 struct Report {
