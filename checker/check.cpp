@@ -449,7 +449,7 @@ class DporThreads {
     if (!p) p = std::make_unique<detail::StackPool>(stack_size);
     return *p;
   }
-  bool wants_work() const { return eager_ || want_.load(std::memory_order_relaxed); }
+  bool wants_work() const { return eager_ || wanted_since_.load(std::memory_order_relaxed) != 0; }
   // Whether a thread has been waiting for work, with none queued, for
   // longer than a task's hand-over takes (tens of microseconds): a branch
   // that grew a few executions ago may be handed out then, though it may
@@ -458,10 +458,8 @@ class DporThreads {
   static constexpr std::chrono::microseconds starved_after{500};
   bool starved() const {
     if (always_starved_) return true;
-    if (!want_.load(std::memory_order_relaxed)) return false;
-    const auto since =
-        SteadyClock::time_point(SteadyClock::duration(want_since_.load(std::memory_order_relaxed)));
-    return SteadyClock::now() - since > starved_after;
+    const SteadyClock::rep since = wanted_since_.load(std::memory_order_relaxed);
+    return since != 0 && SteadyClock::now().time_since_epoch() - SteadyClock::duration(since) > starved_after;
   }
   void publish(std::shared_ptr<DporTask> t) {
     Retired mine;
@@ -522,10 +520,12 @@ class DporThreads {
                         [of](const std::shared_ptr<DporTask>& q) { return below(*q, of); });
   }
   void update() {
-    const bool want = idle_ > queue_.size();
-    if (want && !want_.load(std::memory_order_relaxed))
-      want_since_.store(SteadyClock::now().time_since_epoch().count(), std::memory_order_relaxed);
-    want_.store(want, std::memory_order_relaxed);
+    if (idle_ <= queue_.size()) {
+      wanted_since_.store(0, std::memory_order_relaxed);
+    } else if (wanted_since_.load(std::memory_order_relaxed) == 0) {
+      const SteadyClock::rep now = SteadyClock::now().time_since_epoch().count();
+      wanted_since_.store(std::max<SteadyClock::rep>(now, 1), std::memory_order_relaxed);
+    }
   }
   // Takes a task out of the queue and runs it on this thread (unlocked meanwhile).
   void run_queued(std::unique_lock<std::mutex>& lock, std::deque<std::shared_ptr<DporTask>>::iterator it) {
@@ -595,8 +595,9 @@ class DporThreads {
   std::condition_variable cv_;
   std::deque<std::shared_ptr<DporTask>> queue_;
   std::size_t idle_ = 0;
-  std::atomic<bool> want_{false};
-  std::atomic<SteadyClock::rep> want_since_{0};  // when want_ last became true
+  // Since when a thread has waited for work with none queued (ticks of
+  // SteadyClock; 0: no thread waits so, or it has work queued for it).
+  std::atomic<SteadyClock::rep> wanted_since_{0};
   std::atomic<bool> cancel_{false};
   bool stop_ = false;
   std::map<std::thread::id, std::unique_ptr<detail::StackPool>> stacks_;
