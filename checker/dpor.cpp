@@ -138,9 +138,10 @@ struct Choice {
 // vectors each of those moves was an allocation.
 inline constexpr std::uint32_t nil = std::numeric_limits<std::uint32_t>::max();
 
-// One cache line: the trees of a search hold up to hundreds of thousands of
-// nodes, and walking them is mostly waiting for memory.
-struct alignas(64) Wut {
+// Half a cache line: the trees of a search hold up to hundreds of
+// thousands of nodes, and walking them is mostly waiting for memory. A
+// node names its step's accesses by index into its pool's AccessTable.
+struct alignas(32) Wut {
   GoroutineId g = no_goroutine;
   std::uint32_t child = nil;  // first branch below this step
   std::uint32_t next = nil;   // next sibling to the right
@@ -151,9 +152,60 @@ struct alignas(64) Wut {
   // acc is all the step can access: it was recorded from a run of the step
   // that made no choice (one variant), not from a waiting operation.
   std::uint32_t exact : 1 = 0;
-  StepAccesses acc;
+  std::uint32_t acc = 0;  // the step's accesses, in its pool's AccessTable (0: none)
 };
-static_assert(sizeof(Wut) == 64);
+static_assert(sizeof(Wut) == 32);
+
+// The distinct access lists of a pool's nodes, each kept once. A model's
+// steps touch few distinct sets of objects (lastzero n=15: 311,235 nodes,
+// 31 sets; fib_bench 4), and a set inline in every node made the node
+// twice as large. Entry 0 is the empty list. A moved-from table is fresh.
+class AccessTable {
+ public:
+  const StepAccesses& operator[](std::uint32_t i) const { return i == 0 ? none_ : list_[i - 1]; }
+  bool fresh() const { return list_.empty(); }
+
+  // The index of a list equal to `a`, added if there is none.
+  std::uint32_t intern(const StepAccesses& a) {
+    if (a.empty()) return 0;
+    if (slots_.empty()) slots_.assign(16, 0);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = hash(a) & mask;; at = (at + 1) & mask) {
+      const std::uint32_t i = slots_[at];
+      if (i == 0) break;
+      if (list_[i - 1] == a) return i;
+    }
+    list_.push_back(a);
+    const auto i = static_cast<std::uint32_t>(list_.size());
+    if (2 * list_.size() > slots_.size()) {
+      slots_.assign(2 * slots_.size(), 0);
+      for (std::uint32_t k = 1; k <= list_.size(); ++k) place(k);
+    } else {
+      place(i);
+    }
+    return i;
+  }
+
+ private:
+  static std::size_t hash(const StepAccesses& a) {
+    std::uint64_t h = a.mask() ^ a.size();
+    for (const Access& x : a) {
+      h ^= x.obj | std::uint64_t{x.kind} << 32 | std::uint64_t{x.channel} << 33;
+      h *= 0x9e3779b97f4a7c15u;
+      h ^= h >> 29;
+    }
+    return static_cast<std::size_t>(h);
+  }
+  void place(std::uint32_t i) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t at = hash(list_[i - 1]) & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = i;
+  }
+  static inline const StepAccesses none_{};
+  std::vector<StepAccesses> list_;    // entry i is list_[i - 1]
+  std::vector<std::uint32_t> slots_;  // open addressing: an entry's index, 0 for a free slot
+};
 
 // The pool grows by blocks that never move, so a node stays where it is
 // (no copy of the whole pool when it grows) and a reference to it stays good.
@@ -248,6 +300,7 @@ class Wuts {
     free_ = std::move(o.free_);
     stack_ = std::move(o.stack_);
     tasks_ = std::move(o.tasks_);
+    accs_ = std::move(o.accs_);
     return *this;
   }
   ~Wuts() { release_blocks(); }
@@ -257,8 +310,15 @@ class Wuts {
   }
   Wut& operator[](std::uint32_t i) { return blocks_[i >> block_bits][i & block_mask]; }
   const Wut& operator[](std::uint32_t i) const { return blocks_[i >> block_bits][i & block_mask]; }
+  // The accesses of node w's step (a reference into the table: good until
+  // the next make()).
+  const StepAccesses& acc(const Wut& w) const { return accs_[w.acc]; }
 
   std::uint32_t make(GoroutineId g, const StepAccesses* acc, std::uint64_t grown, bool exact = false) {
+    return make_with(g, acc == nullptr ? 0 : accs_.intern(*acc), grown, exact && acc != nullptr);
+  }
+  // The same with the accesses given by their index in this pool's table.
+  std::uint32_t make_with(GoroutineId g, std::uint32_t acc, std::uint64_t grown, bool exact) {
     const auto low = static_cast<std::uint32_t>(grown);
     std::uint32_t i;
     if (free_.empty()) {
@@ -274,12 +334,8 @@ class Wuts {
     w.next = nil;
     w.grown = low & grown_mask;
     w.handed = 0;
-    w.exact = exact && acc != nullptr;
-    if (acc != nullptr) {
-      w.acc = *acc;
-    } else {
-      w.acc.clear();
-    }
+    w.exact = exact ? 1 : 0;
+    w.acc = acc;
     return i;
   }
 
@@ -336,24 +392,14 @@ class Wuts {
   }
 
   // A copy of the siblings from `first` on (of `from`, which may be this
-  // pool) and of everything below them; returns the copy's first.
+  // pool) and of everything below them; returns the copy's first. A pool
+  // that has made no node with accesses yet takes `from`'s table, so that
+  // the copied nodes keep their indices.
   std::uint32_t copy(const Wuts& from, std::uint32_t first) {
     if (first == nil) return nil;
-    std::uint32_t head = nil;
-    std::uint32_t prev = nil;
-    for (std::uint32_t i = first; i != nil; i = from[i].next) {
-      const Wut& src = from[i];
-      const std::uint32_t c = make(src.g, &src.acc, src.grown, src.exact != 0);
-      if (const auto* t = from.task(i)) set_task(c, *t);
-      (*this)[c].child = copy(from, src.child);
-      if (prev == nil) {
-        head = c;
-      } else {
-        (*this)[prev].next = c;
-      }
-      prev = c;
-    }
-    return head;
+    const bool same_table = &from == this || accs_.fresh();
+    if (&from != this && accs_.fresh()) accs_ = from.accs_;
+    return copy_from(from, first, same_table);
   }
 
   // Asks for node i's cache line ahead of its use (nil: nothing). GCC 12
@@ -397,6 +443,26 @@ class Wuts {
   std::vector<std::uint32_t> free_;
   std::vector<std::uint32_t> stack_;
   std::vector<std::pair<std::uint32_t, std::shared_ptr<DporTask>>> tasks_;  // by node
+  AccessTable accs_;
+
+  std::uint32_t copy_from(const Wuts& from, std::uint32_t first, bool same_table) {
+    std::uint32_t head = nil;
+    std::uint32_t prev = nil;
+    for (std::uint32_t i = first; i != nil; i = from[i].next) {
+      const Wut& src = from[i];
+      const std::uint32_t acc = same_table ? src.acc : accs_.intern(from.acc(src));
+      const std::uint32_t c = make_with(src.g, acc, src.grown, src.exact != 0);
+      if (const auto* t = from.task(i)) set_task(c, *t);
+      (*this)[c].child = copy_from(from, src.child, same_table);
+      if (prev == nil) {
+        head = c;
+      } else {
+        (*this)[prev].next = c;
+      }
+      prev = c;
+    }
+    return head;
+  }
 };
 
 // One step of a reversing sequence v, while it is being inserted.
@@ -748,7 +814,7 @@ struct SourceDporStrategy::State {
       const std::uint32_t level = parent == nil ? pre.wut : wuts[parent].child;
       bool descended = false;
       for (std::uint32_t i = level; i != nil; i = wuts[i].next) {
-        const std::ptrdiff_t at_v = weak_initial(rest, wuts[i].g, wuts[i].acc);
+        const std::ptrdiff_t at_v = weak_initial(rest, wuts[i].g, wuts.acc(wuts[i]));
         if (at_v < 0) continue;
         if (static_cast<std::size_t>(at_v) < rest.size()) {
           const auto used = v.begin() + static_cast<std::ptrdiff_t>(head) + at_v;
@@ -1002,7 +1068,9 @@ struct SourceDporStrategy::State {
   // (holds()); if the prediction was wrong, the search explores that
   // branch itself.
   static bool predictable(const Wut& w) { return w.exact != 0; }
-  StepAccesses predicted(const Wut& w) const { return link->wrong_predictions() ? StepAccesses{} : w.acc; }
+  StepAccesses predicted(const Wut& w) const {
+    return link->wrong_predictions() ? StepAccesses{} : wuts.acc(w);
+  }
 
   // Source sets: the same for the next goroutine of a backtrack set. Its
   // subtree depends only on the state and the sleep set it starts with, so
