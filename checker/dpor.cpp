@@ -397,9 +397,9 @@ class Wuts {
   // the copied nodes keep their indices.
   std::uint32_t copy(const Wuts& from, std::uint32_t first) {
     if (first == nil) return nil;
-    const bool same_table = &from == this || accs_.fresh();
-    if (&from != this && accs_.fresh()) accs_ = from.accs_;
-    return copy_from(from, first, same_table);
+    const bool adopt = &from != this && accs_.fresh();
+    if (adopt) accs_ = from.accs_;
+    return copy_from(from, first, &from == this || adopt);
   }
 
   // Asks for node i's cache line ahead of its use (nil: nothing). GCC 12
