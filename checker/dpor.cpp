@@ -586,7 +586,7 @@ struct DporTask::Start {
   bool optimal = true;
   std::vector<Node> nodes;  // the path to the branch; the last node takes the branch
   std::vector<Choice> root_choices;
-  Wuts wuts;  // the branch's wakeup subtree (the last node's follow)
+  Wuts wuts;  // the branch's wakeup subtree (the last node's follow); the task's search takes it over
   // The branches before this one at its point that were still running when
   // it was handed out: their goroutines and the accesses their first steps
   // were taken to have (their wakeup nodes'), in its sleep set. The task's
@@ -1254,9 +1254,11 @@ SourceDporStrategy::SourceDporStrategy(bool optimal)
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
     : s_(std::make_unique<State>(*this, task.start->optimal)), optimal_(task.start->optimal) {
   s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
-  // The subtree into this thread's pool (its blocks warm from earlier tasks).
-  Node& b = s_->nodes.back();
-  b.follow = s_->wuts.copy(task.start->wuts, task.start->nodes.back().follow);
+  // The subtree's pool is taken over as it is (the last node's follow
+  // names its nodes there): the publisher copied it out of its tree
+  // already, and a second copy cost as much again (lastzero n=15: 82,000
+  // nodes, 1 to 6 ms, while this thread had nothing else to do).
+  s_->wuts = std::move(task.start->wuts);
   s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;
   s_->base = static_cast<std::ptrdiff_t>(s_->depth) - 1;
