@@ -3,7 +3,6 @@
 // sequential consistency. Shared locations are SC atomics, as in GenMC's
 // versions, so that the count measures the reduction and not race reports.
 // main only starts the goroutines: joining them would order their last steps.
-#include <memory>
 #include <vector>
 
 #define WEFT_MODEL_GROUP "dpor"
@@ -28,7 +27,7 @@ std::vector<Atomic<int>> atomics(std::int64_t n, const char* prefix) {
 WEFT_MODEL(lastzero, "a reader looks for the last zero while n writers fill an array", Expect::ok(),
            {"n", 4, "writers"}) {
   const auto n = weft::param("n");
-  auto a = std::make_shared<std::vector<Atomic<int>>>(atomics(n + 1, "a"));
+  auto* a = weft::make<std::vector<Atomic<int>>>(atomics(n + 1, "a"));
   weft::go([=] {
     for (auto i = static_cast<std::size_t>(n); (*a)[i].load() != 0; --i) {
     }

@@ -3,7 +3,6 @@
 // the unrelated traffic, and prediction from one ordinary execution finds it
 // (docs/prediction.md).
 #define WEFT_MODEL_GROUP "predict"
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -132,7 +131,7 @@ WEFT_MODEL(bank_transfer, "transfers lock the two accounts in argument order; on
   const auto n = static_cast<std::size_t>(weft::param("n"));
   const auto audit = weft::param("audit");
   const auto rounds = weft::param("rounds");
-  auto accounts = std::make_shared<std::vector<Account>>();  // shared by every goroutine of this execution
+  auto* accounts = weft::make<std::vector<Account>>();  // shared by every goroutine of this execution
   accounts->reserve(n);
   for (std::size_t i = 0; i < n; ++i) accounts->emplace_back("acct" + std::to_string(i), 100);
   weft::WaitGroup wg{"wg"};

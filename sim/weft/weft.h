@@ -16,6 +16,7 @@
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "weft/chan.h"
 #include "weft/execution.h"
@@ -39,6 +40,33 @@ GoroutineId go(F&& f, std::source_location loc = std::source_location::current()
   const GoroutineId child = Execution::current()->spawn(std::forward<F>(f), loc);
   detail::after_spawn(child, loc);
   return child;
+}
+
+namespace detail {
+template <class T>
+struct Held final : ObjectState {
+  template <class... A>
+  explicit Held(A&&... args) : value(std::forward<A>(args)...) {}
+  T value;
+};
+}  // namespace detail
+
+// make<T>(args...): a T that the running execution owns, like a Go value
+// that escapes to the heap. It is built now and destroyed when the
+// execution ends, after its last goroutine, so goroutines that outlive
+// main can share it by capturing the pointer (by value):
+//
+//   auto* a = weft::make<std::vector<weft::Atomic<int>>>();
+//   weft::go([=] { (*a)[0].store(1); });
+//
+// A std::shared_ptr does the same job at a price: every copy into a
+// goroutine and every destruction updates its count, atomically once the
+// checker explores with more than one thread (--jobs). Its destructor must
+// not use weft operations (nothing runs then).
+template <class T, class... A>
+T* make(A&&... args) {
+  Execution& x = detail::exec_for("weft::make");
+  return &x.make_object<detail::Held<T>>(std::forward<A>(args)...)->value;
 }
 
 // A nondeterministic choice in [0, n) that the checker explores (use it
