@@ -33,6 +33,7 @@
 #include <mutex>
 #include <new>
 #include <span>
+#include <thread>
 #include <utility>
 
 namespace weft::check {
@@ -289,11 +290,40 @@ class WutBlocks {
 };
 thread_local WutBlocks::Spare WutBlocks::spare_;
 
+// Before the search that handed a branch out changes or frees the
+// branch's subtree, or the pool it is in: a task that has not begun to
+// copy the subtree never will (it is void: its search ends before its first
+// execution), and one that is copying it is waited for (a few
+// milliseconds at most).
+void withdraw(DporTask& t) {
+  t.cancelled = true;
+  int expected = DporTask::not_copied;
+  if (t.copy.compare_exchange_strong(expected, DporTask::withdrawn, std::memory_order_acq_rel)) return;
+  while (t.copy.load(std::memory_order_acquire) != DporTask::copied) std::this_thread::yield();
+}
+
+// A pool's nodes as a task's search reads them on its own thread, while
+// the search that handed the task out goes on: the pool's blocks and
+// access table as they were then. Blocks never move, and the nodes below
+// a branch that was handed out are not written or reused until the task
+// has copied them (withdraw()).
+struct WutView {
+  static constexpr std::uint32_t block_bits = 10;
+  static_assert((1u << block_bits) == WutBlocks::nodes);
+  std::vector<Wut*> blocks;
+  AccessTable accs;
+  const Wut& operator[](std::uint32_t i) const { return blocks[i >> block_bits][i & (WutBlocks::nodes - 1)]; }
+  const StepAccesses& acc(const Wut& w) const { return accs[w.acc]; }
+  // No branch below one that was handed out has a task of its own.
+  static const std::shared_ptr<DporTask>* task(std::uint32_t) { return nullptr; }
+};
+
 class Wuts {
  public:
   Wuts() = default;
   Wuts(Wuts&&) = default;
   Wuts& operator=(Wuts&& o) noexcept {
+    withdraw_tasks();
     release_blocks();
     blocks_ = std::move(o.blocks_);
     size_ = std::exchange(o.size_, 0);
@@ -303,7 +333,13 @@ class Wuts {
     accs_ = std::move(o.accs_);
     return *this;
   }
-  ~Wuts() { release_blocks(); }
+  ~Wuts() {
+    withdraw_tasks();
+    release_blocks();
+  }
+  void withdraw_tasks() {
+    for (auto& entry : tasks_) withdraw(*entry.second);
+  }
   void release_blocks() {
     for (Wut* b : blocks_) WutBlocks::give(b);
     blocks_.clear();
@@ -331,7 +367,9 @@ class Wuts {
       const Wut& d = (*this)[i];
       if (d.next != nil) dropped_.push_back(d.next);
       if (d.child != nil) dropped_.push_back(d.child);
-      if (d.handed) take_task(i);
+      if (d.handed) {
+        if (auto t = take_task(i)) withdraw(*t);
+      }
     } else {
       if ((size_ & block_mask) == 0) blocks_.push_back(WutBlocks::take());
       i = size_++;
@@ -345,12 +383,6 @@ class Wuts {
     w.exact = exact ? 1 : 0;
     w.acc = acc;
     return i;
-  }
-
-  // Frees one node whose branches were taken elsewhere.
-  void drop_one(std::uint32_t i) {
-    if ((*this)[i].handed) take_task(i);
-    free_.push_back(i);
   }
 
   static constexpr std::uint32_t grown_mask = (1u << 30) - 1;
@@ -405,6 +437,15 @@ class Wuts {
     if (adopt) accs_ = from.accs_;
     return copy_from(from, first, &from == this || adopt);
   }
+  // The same from another pool's view (a fresh pool takes its table).
+  std::uint32_t copy(WutView&& from, std::uint32_t first) {
+    if (first == nil) return nil;
+    const bool adopt = accs_.fresh();
+    if (adopt) accs_ = std::move(from.accs);
+    return copy_from(from, first, adopt);
+  }
+  // This pool as a task's search may read it from another thread.
+  WutView view() const { return {blocks_, accs_}; }
 
   // Asks for node i's cache line ahead of its use (nil: nothing). GCC 12
   // leaves out a __builtin_prefetch of this address (it is read through the
@@ -449,7 +490,8 @@ class Wuts {
   std::vector<std::pair<std::uint32_t, std::shared_ptr<DporTask>>> tasks_;  // by node
   AccessTable accs_;
 
-  std::uint32_t copy_from(const Wuts& from, std::uint32_t first, bool same_table) {
+  template <class From>
+  std::uint32_t copy_from(const From& from, std::uint32_t first, bool same_table) {
     std::uint32_t head = nil;
     std::uint32_t prev = nil;
     for (std::uint32_t i = first; i != nil; i = from[i].next) {
@@ -590,7 +632,10 @@ struct DporTask::Start {
   bool optimal = true;
   std::vector<Node> nodes;  // the path to the branch; the last node takes the branch
   std::vector<Choice> root_choices;
-  Wuts wuts;  // the branch's wakeup subtree (the last node's follow); the task's search takes it over
+  // The branch's wakeup subtree, in the publisher's pool: the task's
+  // search copies it from there into its own (DporTask::copy).
+  WutView source;
+  std::uint32_t first = nil;
   // The branches before this one at its point that were still running when
   // it was handed out: their goroutines and the accesses their first steps
   // were taken to have (their wakeup nodes'), in its sleep set. The task's
@@ -837,7 +882,7 @@ struct SourceDporStrategy::State {
       b.grown = static_cast<std::uint32_t>(executions) & Wuts::grown_mask;
       if (auto t = wuts.take_task(branch)) {
         // A task explores that branch from its tree as it was: void.
-        t->cancelled = true;
+        withdraw(*t);
       }
     }
     // Add the rest of v as a new rightmost branch: a chain, built from its end.
@@ -1051,12 +1096,13 @@ struct SourceDporStrategy::State {
       }
       auto t = make_task(k, w.g, std::move(done));
       t->start->assumed = std::move(assumed);
+      // The subtree is not copied here: the thread that takes the task
+      // copies it out of this pool while this search goes on (it holds
+      // up to 82,000 nodes on lastzero n=15, 5 to 9 ms of cache misses,
+      // and the other thread waited for them).
       DporTask::Start& st = *t->start;
-      Node& b = st.nodes[k];
-      b.follow = st.wuts.copy(wuts, w.child);
-      for (std::uint32_t f = b.follow; f != nil; f = st.wuts[f].next) {
-        st.wuts[f].grown = 0;  // the task counts its own executions
-      }
+      st.source = wuts.view();
+      st.first = w.child;
       wuts.set_task(i, t);
       link->publish(std::move(t));
       return true;
@@ -1257,12 +1303,19 @@ SourceDporStrategy::SourceDporStrategy(bool optimal)
     : s_(std::make_unique<State>(*this, optimal)), optimal_(optimal) {}
 SourceDporStrategy::SourceDporStrategy(DporTask& task)
     : s_(std::make_unique<State>(*this, task.start->optimal)), optimal_(task.start->optimal) {
-  s_->nodes = task.start->nodes;  // copied on this thread: its memory, not the publisher's
-  // The subtree's pool is taken over as it is (the last node's follow
-  // names its nodes there): the publisher copied it out of its tree
-  // already, and a second copy cost as much again (lastzero n=15: 82,000
-  // nodes, 1 to 6 ms, while this thread had nothing else to do).
-  s_->wuts = std::move(task.start->wuts);
+  DporTask::Start& st = *task.start;
+  s_->nodes = st.nodes;  // copied on this thread: its memory, not the publisher's
+  // The subtree, out of the publisher's pool, unless the publisher has
+  // withdrawn the task (then it is void, and its search ends at once).
+  int expected = DporTask::not_copied;
+  if (task.copy.compare_exchange_strong(expected, DporTask::copying, std::memory_order_acq_rel)) {
+    Node& b = s_->nodes.back();
+    b.follow = s_->wuts.copy(std::move(st.source), st.first);
+    for (std::uint32_t f = b.follow; f != nil; f = s_->wuts[f].next) {
+      s_->wuts[f].grown = 0;  // the task counts its own executions
+    }
+    task.copy.store(DporTask::copied, std::memory_order_release);
+  }
   s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;
   s_->base = static_cast<std::ptrdiff_t>(s_->depth) - 1;
@@ -1468,8 +1521,8 @@ bool SourceDporStrategy::next() {
         std::shared_ptr<DporTask> task = s.wuts.take_task(wi);
         const bool passed = asleep(n.done, wg) || asleep(n.sleep, wg);
         if (passed || !contains(n.enabled, wg)) {
+          if (task) withdraw(*task);  // not reached: never handed out so
           s.wuts.drop(wi);
-          if (task) task->cancelled = true;  // not reached: never handed out so
           // A sequence that ends in an operation that waits here: try every goroutine that can move.
           if (!passed) s.try_every_movable(n);
           continue;

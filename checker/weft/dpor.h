@@ -99,6 +99,12 @@ struct DporTask {
   enum : int { queued, running, done };
   std::atomic<int> state{queued};
   std::atomic<bool> cancelled{false};
+  // The task's subtree is copied by the thread that runs it, out of the
+  // publisher's tree, while the publisher goes on; the publisher withdraws
+  // a task that has not begun before it changes that part of its tree
+  // (checker/dpor.cpp, withdraw()).
+  enum : int { not_copied, copying, copied, withdrawn };
+  std::atomic<int> copy{not_copied};
   // True when this task or one it belongs to was cancelled, or one it
   // belongs to has finished without it: its results are void.
   bool void_() const;
