@@ -1309,12 +1309,17 @@ SourceDporStrategy::SourceDporStrategy(DporTask& task)
   // withdrawn the task (then it is void, and its search ends at once).
   int expected = DporTask::not_copied;
   if (task.copy.compare_exchange_strong(expected, DporTask::copying, std::memory_order_acq_rel)) {
+    // Marked copied however it ends: a publisher may be waiting to go on
+    // (out of memory here fails the task, and the search with it).
+    struct Copied {
+      DporTask& t;
+      ~Copied() { t.copy.store(DporTask::copied, std::memory_order_release); }
+    } copied{task};
     Node& b = s_->nodes.back();
     b.follow = s_->wuts.copy(std::move(st.source), st.first);
     for (std::uint32_t f = b.follow; f != nil; f = s_->wuts[f].next) {
       s_->wuts[f].grown = 0;  // the task counts its own executions
     }
-    task.copy.store(DporTask::copied, std::memory_order_release);
   }
   s_->depth = s_->nodes.size();
   s_->root_choices = task.start->root_choices;

@@ -57,12 +57,13 @@ struct Held final : ObjectState {
 // main can share it by capturing the pointer (by value):
 //
 //   auto* a = weft::make<std::vector<weft::Atomic<int>>>();
+//   a->emplace_back("a0", 0);
 //   weft::go([=] { (*a)[0].store(1); });
 //
 // A std::shared_ptr does the same job at a price: every copy into a
 // goroutine and every destruction updates its count, atomically once the
-// checker explores with more than one thread (--jobs). Its destructor must
-// not use weft operations (nothing runs then).
+// checker explores with more than one thread (--jobs). T's destructor must
+// not use weft operations (no goroutine runs then).
 template <class T, class... A>
 T* make(A&&... args) {
   Execution& x = detail::exec_for("weft::make");
