@@ -437,11 +437,13 @@ class Wuts {
     if (adopt) accs_ = from.accs_;
     return copy_from(from, first, &from == this || adopt);
   }
-  // The same from another pool's view (a fresh pool takes its table).
-  std::uint32_t copy(WutView&& from, std::uint32_t first) {
+  // The same from another pool's view (a fresh pool takes a copy of its
+  // table: copied, not moved, so that this thread frees only what it
+  // allocated; docs/scaling.md).
+  std::uint32_t copy(const WutView& from, std::uint32_t first) {
     if (first == nil) return nil;
     const bool adopt = accs_.fresh();
-    if (adopt) accs_ = std::move(from.accs);
+    if (adopt) accs_ = from.accs;
     return copy_from(from, first, adopt);
   }
   // This pool as a task's search may read it from another thread.
@@ -1316,7 +1318,7 @@ SourceDporStrategy::SourceDporStrategy(DporTask& task)
       ~Copied() { t.copy.store(DporTask::copied, std::memory_order_release); }
     } copied{task};
     Node& b = s_->nodes.back();
-    b.follow = s_->wuts.copy(std::move(st.source), st.first);
+    b.follow = s_->wuts.copy(st.source, st.first);
     for (std::uint32_t f = b.follow; f != nil; f = s_->wuts[f].next) {
       s_->wuts[f].grown = 0;  // the task counts its own executions
     }
